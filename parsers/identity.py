@@ -1,0 +1,56 @@
+"""Stable identity and edit detection for items.
+
+An item's `uid` must survive everything a live list does to it: the time label ageing, whitespace and NBSP
+changes, reordering, small edits at the end of the lead. Its `content_hash` changes only on a real edit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from urllib.parse import urlsplit, urlunsplit
+
+__all__ = ["canonical_url", "content_hash", "fold", "normalize_space", "text_uid"]
+
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+OPENING_WORDS = 12
+
+
+def normalize_space(text: str) -> str:
+    """Collapse every run of whitespace (NBSP, thin spaces, newlines) to one space and trim."""
+    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
+    text = text.replace("\u200b", "").replace("\ufeff", "").replace("\u00ad", "")
+    return _SPACE.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Case- and diacritics-insensitive form of `text`, for comparisons and hashes."""
+    decomposed = unicodedata.normalize("NFKD", normalize_space(text).casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def canonical_url(url: str) -> str:
+    """`url` without query or fragment, scheme and host lower-cased, default port dropped."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
+    path = parts.path or "/"
+    return urlunsplit((scheme, host, path, "", ""))
+
+
+def text_uid(place: str | None, agencies: tuple[str, ...], lead: str) -> str:
+    """Identity of an item without a link: its place, agencies and the opening words of its lead."""
+    words = _WORD.findall(fold(lead))[:OPENING_WORDS]
+    key = "|".join([fold(place or ""), "/".join(fold(a) for a in agencies), " ".join(words)])
+    return "h:" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
+
+
+def content_hash(title: str | None, lead: str) -> str:
+    """Changes when the title or the lead is edited, not when only whitespace changes."""
+    key = normalize_space(title or "") + "\n" + normalize_space(lead)
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
