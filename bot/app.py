@@ -1,0 +1,159 @@
+"""Composition root: builds the client, store, poller, scheduler and sinks, and runs the CLI's coroutines."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TextIO
+
+from bot.config import Settings, SourceSettings
+from bot.console import ConsoleSink
+from bot.extract import extract_items
+from bot.fetch import FetchError, decode_body, fetch, make_client
+from bot.output import use_color
+from bot.pipeline import Poller, PollReport
+from bot.scheduler import PollScheduler
+from bot.store import Store
+from parsers.countries import Tags, tag_text
+from parsers.errors import ParseError
+from parsers.models import Item
+from storage.items import prune_items
+from storage.models import ItemEvent
+from storage.sources import upsert_source
+
+__all__ = ["AppError", "parse_target", "poll_once", "run_forever", "tag"]
+
+log = logging.getLogger(__name__)
+PRUNE_EVERY = timedelta(hours=6)
+
+
+class AppError(Exception):
+    """A command could not do its work; the message says why, in one line."""
+
+
+async def parse_target(target: str, *, base_url: str | None, now: datetime) -> list[Item]:
+    """Items of a local file or an http(s) URL, tagged with countries."""
+    if target.startswith(("http://", "https://")):
+        async with make_client() as client:
+            try:
+                result = await fetch(client, target)
+            except FetchError as exc:
+                raise AppError(f"cannot fetch {target}: {exc}") from None
+        body, text, base = result.body, result.text, base_url or result.url
+    else:
+        path = Path(target)
+        if not path.is_file():
+            raise AppError(f"no such file: {target}")
+        try:
+            body = path.read_bytes()
+        except OSError as exc:
+            raise AppError(f"cannot read {target}: {exc.strerror}") from None
+        text, base = decode_body(body, None), base_url
+    try:
+        return extract_items(body, text, now=now, base_url=base)
+    except ParseError as exc:
+        raise AppError(f"{target}: {exc}") from None
+
+
+def tag(text: str, *, place: str | None = None) -> Tags:
+    return tag_text(text, place=place)
+
+
+async def poll_once(
+    url: str, db_path: str, *, now: datetime | None, baseline: bool, kind: str = "auto"
+) -> list[ItemEvent]:
+    """One poll of `url` against the database at `db_path`; the events it produced."""
+    source = SourceSettings(name=url, url=url, kind=kind, interval=60, jitter=0)
+    async with Store(db_path) as store, make_client() as client:
+        await store.run(upsert_source, source.name, source.url, source.kind)
+        poller = Poller(store=store, client=client, clock=(lambda: now) if now else _utcnow)
+        report = await poller.poll(source, baseline=baseline)
+    if report.status == "failed":
+        raise AppError(f"poll of {url} failed: {report.error}")
+    if report.status == "problem":
+        log.warning("poll of %s: %s", url, report.error)
+    return list(report.events)
+
+
+async def run_forever(
+    settings: Settings,
+    *,
+    stream: TextIO | None = None,
+    stop: asyncio.Event | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> None:
+    """Poll every configured source until SIGINT/SIGTERM (or `stop` is set), printing alerts."""
+    stream = stream or sys.stdout
+    stop = stop or asyncio.Event()
+    clock = clock or _utcnow
+    sink = ConsoleSink(stream, color=use_color(stream, settings.console_color))
+    async with Store(settings.db_path) as store, make_client(
+        connect_timeout=settings.fetch.connect_timeout, read_timeout=settings.fetch.read_timeout
+    ) as client:
+        for source in settings.sources:
+            await store.run(upsert_source, source.name, source.url, source.kind)
+        poller = Poller(store=store, client=client, clock=clock, fetch_settings=settings.fetch)
+        scheduler = PollScheduler(poller, settings.sources, lambda r: report_to_console(sink, r))
+        sink.note(
+            f"wirewatch is watching {len(settings.sources)} source(s); database {settings.db_path}; "
+            "Ctrl+C to stop",
+            when=clock(),
+        )
+        with _signals_set(stop):
+            scheduler.start()
+            pruner = asyncio.ensure_future(_prune_periodically(store, settings, clock))
+            try:
+                await stop.wait()
+            finally:
+                pruner.cancel()
+                await scheduler.stop()
+        sink.note("stopped", when=clock())
+
+
+def report_to_console(sink: ConsoleSink, report: PollReport) -> None:
+    for event in report.events:
+        sink.emit(event)
+    if report.seeded:
+        sink.note(f"{report.source}: first poll, {report.items} items already there (not alerted)", when=report.at)
+    elif report.status in ("failed", "problem"):
+        retry = f"; next try in {report.retry_in:.0f}s" if report.retry_in else ""
+        sink.note(f"{report.source}: {report.error}{retry}", when=report.at)
+
+
+async def _prune_periodically(store: Store, settings: Settings, clock: Callable[[], datetime]) -> None:
+    retention = timedelta(days=settings.retention_days)
+    while True:
+        try:
+            removed = await store.run(prune_items, now=clock(), retention=retention)
+            if removed:
+                log.info("pruned %d items older than %d days", removed, settings.retention_days)
+        except Exception:
+            log.exception("pruning old items failed")
+        await asyncio.sleep(PRUNE_EVERY.total_seconds())
+
+
+@contextlib.contextmanager
+def _signals_set(stop: asyncio.Event) -> Iterator[None]:
+    loop = asyncio.get_running_loop()
+    installed = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+            installed.append(sig)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass
+    try:
+        yield
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)

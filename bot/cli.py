@@ -1,0 +1,136 @@
+"""The `wirewatch` command line: thin commands over the library, one unit of work each (only `run` lasts)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from bot import app, output
+from bot.config import ConfigError, load_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class NowType(click.ParamType):
+    """An ISO 8601 moment; a naive one is taken as UTC."""
+
+    name = "ISO8601"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            moment = datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO 8601 time such as 2026-11-27T12:00:00Z", param, ctx)
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def now_option(f: F) -> F:
+    return click.option(
+        "--now",
+        type=NowType(),
+        default=None,
+        help="Pretend it is this moment (ISO 8601) when reading relative times. Default: the current time.",
+    )(f)
+
+
+def config_option(f: F) -> F:
+    return click.option(
+        "-c",
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Path to config.toml. Default: ./config.toml if it exists, else built-in defaults.",
+    )(f)
+
+
+def format_option(default: str) -> Callable[[F], F]:
+    def decorator(f: F) -> F:
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["json", "table"]),
+            default=default,
+            show_default=True,
+            help="Output format.",
+        )(f)
+
+    return decorator
+
+
+def _now(value: datetime | None) -> datetime:
+    return value or datetime.now(UTC)
+
+
+def _settings(config_path: Path | None) -> Any:
+    if config_path is None and Path("config.toml").is_file():
+        config_path = Path("config.toml")
+    try:
+        return load_settings(config_path, os.environ)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _fail_cleanly(exc: Exception) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(package_name="wirewatch")
+@click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
+def cli(verbose: int) -> None:
+    """wirewatch: watch news-wire pages and feeds, and push every new item to the chats that want it."""
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if verbose < 2:
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+@cli.command()
+@click.argument("target", metavar="PATH_OR_URL")
+@click.option("--base-url", default=None, help="Resolve relative links against this URL (default: the URL).")
+@now_option
+@format_option("table")
+def parse(target: str, base_url: str | None, now: datetime | None, fmt: str) -> None:
+    """Print the items found in a page or feed (a local file or an http(s) URL)."""
+    try:
+        items = asyncio.run(app.parse_target(target, base_url=base_url, now=_now(now)))
+    except app.AppError as exc:
+        raise _fail_cleanly(exc) from None
+    if fmt == "json":
+        click.echo(output.items_json(items))
+    else:
+        click.echo(output.items_table(items, now=_now(now), color=output.use_color(sys.stdout)))
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--place", default=None, help="The dateline place, if the text has none of its own.")
+@format_option("table")
+def tag(text: str, place: str | None, fmt: str) -> None:
+    """Print the countries (and regions) TEXT is about, with the evidence for each."""
+    tags = app.tag(text, place=place)
+    if fmt == "json":
+        click.echo(json.dumps(output.tags_json(tags), ensure_ascii=False, indent=2))
+    else:
+        click.echo(output.tags_table(tags))
+
+
+@cli.command(name="check-config")
+@config_option
+def check_config(config_path: Path | None) -> None:
+    """Validate the configuration and print it resolved, with secrets masked."""
+    settings = _settings(config_path)
+    click.echo(json.dumps(settings.masked(), ensure_ascii=False, indent=2))

@@ -1,0 +1,39 @@
+"""Turn a fetched body into tagged items, by the source's kind (or by sniffing, for `wirewatch parse`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from parsers.countries import tag_item
+from parsers.errors import NotHtmlError, ParseError
+from parsers.feeds import looks_like_feed, parse_feed
+from parsers.models import Item
+from parsers.pages import Selectors, looks_like_html, parse_wire_page
+
+__all__ = ["extract_items"]
+
+
+def extract_items(
+    body: bytes,
+    text: str,
+    *,
+    now: datetime,
+    base_url: str | None,
+    kind: str | None = None,
+    selectors: Selectors | None = None,
+) -> list[Item]:
+    """Parse and tag. `kind` is "wire-page", "feed", or "auto"/None to sniff. Raises `ParseError` for a wrong body."""
+    if kind in (None, "auto"):
+        if looks_like_feed(body):
+            kind = "feed"
+        elif looks_like_html(text):
+            kind = "wire-page"
+        else:
+            raise NotHtmlError("the body is neither an HTML page nor an RSS, Atom or JSON feed")
+    if kind == "feed":
+        items = parse_feed(body, now=now, base_url=base_url)
+    elif kind == "wire-page":
+        items = parse_wire_page(text, now=now, base_url=base_url, selectors=selectors)
+    else:
+        raise ParseError(f"unknown source kind {kind!r}")
+    return [tag_item(item) for item in items]

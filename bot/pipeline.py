@@ -1,0 +1,160 @@
+"""One poll of one source: fetch -> parse -> tag -> store (diff) in one transaction -> events.
+
+Nothing a site sends escapes as an exception: every failure is recorded on the source and reported in the
+`PollReport`, with the delay before the next attempt.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+import httpx
+from sqlite_utils import Database
+
+from bot.backoff import backoff_delay
+from bot.config import FetchSettings, SourceSettings
+from bot.extract import extract_items
+from bot.fetch import FetchError, HttpStatusError, fetch
+from bot.store import Store
+from parsers.errors import ParseError
+from parsers.models import Item
+from parsers.pages import Selectors
+from storage.items import PollOutcome, apply_poll
+from storage.models import ItemEvent
+from storage.sources import get_source_state, record_failure, record_not_modified
+from storage.db import transaction
+
+__all__ = ["PollReport", "Poller", "PollStatus"]
+
+log = logging.getLogger(__name__)
+
+PollStatus = Literal["ok", "not-modified", "failed", "problem"]
+
+
+@dataclass(frozen=True, slots=True)
+class PollReport:
+    """What one poll did. `retry_in` (seconds) is set when the source should be left alone for a while."""
+
+    source: str
+    status: PollStatus
+    events: tuple[ItemEvent, ...] = ()
+    items: int = 0
+    seeded: bool = False
+    error: str | None = None
+    retry_in: float | None = None
+    at: datetime | None = field(default=None, compare=False)
+
+
+class Poller:
+    """Polls sources with one shared HTTP client and one store; the clock and randomness are injected."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        client: httpx.AsyncClient,
+        clock: Callable[[], datetime],
+        fetch_settings: FetchSettings | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.client = client
+        self.clock = clock
+        self.fetch_settings = fetch_settings or FetchSettings()
+        self.rng = rng or random.Random()
+
+    async def poll(self, source: SourceSettings, *, baseline: bool = True) -> PollReport:
+        state = await self.store.run(get_source_state, source.name)
+        try:
+            result = await fetch(
+                self.client,
+                source.url,
+                etag=state.etag,
+                last_modified=state.last_modified,
+                max_bytes=self.fetch_settings.max_bytes,
+            )
+        except FetchError as exc:
+            return await self._failed(source, str(exc), retry_after=_retry_after(exc))
+        now = self.clock()
+        if result.not_modified:
+            await self.store.run(record_not_modified, source.name, now=now)
+            return PollReport(source.name, "not-modified", at=now)
+        try:
+            items = extract_items(
+                result.body,
+                result.text,
+                now=now,
+                base_url=result.url,
+                kind=source.kind,
+                selectors=_selectors(source),
+            )
+        except ParseError as exc:
+            return await self._failed(source, f"cannot read the page: {exc}")
+        outcome = await self.store.run(
+            _store_poll,
+            source.name,
+            items,
+            now=now,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            baseline=baseline,
+        )
+        if outcome.problem:
+            log.warning("source %s: %s", source.name, outcome.problem)
+            state = await self.store.run(get_source_state, source.name)
+            return PollReport(
+                source.name,
+                "problem",
+                error=outcome.problem,
+                retry_in=self._delay(state.consecutive_failures),
+                at=now,
+            )
+        return PollReport(
+            source.name, "ok", tuple(outcome.events), items=len(items), seeded=outcome.seeded, at=now
+        )
+
+    async def _failed(self, source: SourceSettings, error: str, retry_after: float | None = None) -> PollReport:
+        now = self.clock()
+        log.warning("source %s: %s", source.name, error)
+        state = await self.store.run(record_failure, source.name, error=error, now=now)
+        delay = self._delay(state.consecutive_failures)
+        if retry_after is not None:
+            delay = max(delay, min(retry_after, self.fetch_settings.backoff_max))
+        return PollReport(source.name, "failed", error=error, retry_in=delay, at=now)
+
+    def _delay(self, failures: int) -> float:
+        return backoff_delay(
+            failures, base=self.fetch_settings.backoff_base, cap=self.fetch_settings.backoff_max, rng=self.rng
+        )
+
+
+def _store_poll(
+    db: Database,
+    source: str,
+    items: list[Item],
+    *,
+    now: datetime,
+    etag: str | None,
+    last_modified: str | None,
+    baseline: bool,
+) -> PollOutcome:
+    with transaction(db):
+        return apply_poll(db, source, items, now=now, etag=etag, last_modified=last_modified, baseline=baseline)
+
+
+def _selectors(source: SourceSettings) -> Selectors | None:
+    s = source.selectors
+    if s is None:
+        return None
+    return Selectors(item=s.item, title=s.title, lead=s.lead, time=s.time, link=s.link)
+
+
+def _retry_after(exc: FetchError) -> float | None:
+    if isinstance(exc, HttpStatusError):
+        return getattr(exc, "retry_after", None)
+    return None
