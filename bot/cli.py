@@ -16,6 +16,8 @@ import click
 
 from bot import app, output
 from bot.config import ConfigError, load_settings
+from bot.console import format_event
+from bot.demo import run_demo
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -134,3 +136,57 @@ def check_config(config_path: Path | None) -> None:
     """Validate the configuration and print it resolved, with secrets masked."""
     settings = _settings(config_path)
     click.echo(json.dumps(settings.masked(), ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@click.option("--once", is_flag=True, required=True, help="Poll one time and exit (required; `run` polls forever).")
+@click.option("--url", required=True, help="The page or feed to poll.")
+@click.option(
+    "--db",
+    "db_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="SQLite database that remembers what was seen (created if missing).",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["auto", "wire-page", "feed"]),
+    default="auto",
+    show_default=True,
+    help="What the URL serves; auto sniffs feeds and pages.",
+)
+@click.option("--no-baseline", is_flag=True, help="Report everything on a source's first poll as new.")
+@now_option
+@format_option("json")
+def poll(
+    once: bool, url: str, db_path: str, kind: str, no_baseline: bool, now: datetime | None, fmt: str
+) -> None:
+    """Poll URL once against a database and print the new and edited items (JSON: [] when nothing happened)."""
+    try:
+        events = asyncio.run(app.poll_once(url, db_path, now=now, baseline=not no_baseline, kind=kind))
+    except app.AppError as exc:
+        raise _fail_cleanly(exc) from None
+    if fmt == "json":
+        click.echo(output.events_json(events))
+    elif not events:
+        click.echo("Nothing new.")
+    else:
+        click.echo("\n".join(format_event(e, color=output.use_color(sys.stdout)) for e in events))
+
+
+@cli.command()
+@config_option
+def run(config_path: Path | None) -> None:
+    """Poll every configured source until interrupted (Ctrl+C or SIGTERM), sending alerts as they come."""
+    settings = _settings(config_path)
+    try:
+        asyncio.run(app.run_forever(settings))
+    except KeyboardInterrupt:
+        pass
+
+
+@cli.command()
+@click.option("--interval", type=click.IntRange(1, 10), default=1, show_default=True, help="Seconds between polls.")
+def demo(interval: int) -> None:
+    """Play an offline demo: a local site changes over time and wirewatch reports each change once."""
+    asyncio.run(run_demo(interval=interval))

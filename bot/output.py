@@ -11,8 +11,9 @@ from typing import Any, TextIO
 
 from parsers.countries import Tags, flag
 from parsers.models import Item, item_to_json
+from storage.models import ItemEvent
 
-__all__ = ["age", "items_json", "items_table", "tags_json", "tags_table", "use_color"]
+__all__ = ["age", "events_json", "items_json", "items_table", "tags_json", "tags_table", "use_color"]
 
 
 def use_color(stream: TextIO, setting: str = "auto") -> bool:
@@ -89,3 +90,9 @@ def tags_table(tags: Tags) -> str:
     if tags.regions:
         lines.append("regions: " + ", ".join(tags.regions))
     return "\n".join(lines)
+
+
+def events_json(events: Sequence[ItemEvent]) -> str:
+    return json.dumps(
+        [{"event": e.kind, "item": item_to_json(e.item)} for e in events], ensure_ascii=False, indent=2
+    )
