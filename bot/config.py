@@ -137,7 +137,9 @@ def parse_settings(data: Mapping[str, Any], *, tokens: Mapping[str, str], path: 
     storage = _table(data, "storage")
     _check_keys(storage, "storage.", {"path", "retention_days"})
     fetch = _table(data, "fetch")
-    _check_keys(fetch, "fetch.", {"connect_timeout", "read_timeout", "max_bytes", "backoff_base", "backoff_max"})
+    _check_keys(
+        fetch, "fetch.", {"connect_timeout", "read_timeout", "max_bytes", "backoff_base", "backoff_max"}
+    )
     console = _table(data, "console")
     _check_keys(console, "console.", {"enabled", "color"})
     for platform in ("telegram", "discord"):
@@ -184,7 +186,7 @@ def _sources(data: Mapping[str, Any]) -> tuple[SourceSettings, ...]:
         return (DEFAULT_SOURCE,)
     raw = data["sources"]
     if not isinstance(raw, list) or not raw:
-        raise ConfigError('sources: expected one or more [[sources]] tables with name, url and kind')
+        raise ConfigError("sources: expected one or more [[sources]] tables with name, url and kind")
     seen: set[str] = set()
     result = []
     for index, entry in enumerate(raw):
@@ -199,7 +201,11 @@ def _sources(data: Mapping[str, Any]) -> tuple[SourceSettings, ...]:
             raise ConfigError(f"{where}name: {name!r} is used by another source; names must be unique")
         seen.add(name)
         url = entry.get("url")
-        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+        if (
+            not isinstance(url, str)
+            or urlsplit(url).scheme not in ("http", "https")
+            or not urlsplit(url).netloc
+        ):
             raise ConfigError(f"{where}url: expected an http:// or https:// URL, got {url!r}")
         kind = entry.get("kind", "wire-page")
         if kind not in KINDS:
@@ -248,7 +254,11 @@ def _number(
 ) -> float:
     value = table.get(key, default)
     kind = "a whole number" if integer else "a number"
-    if isinstance(value, bool) or not isinstance(value, int | float) or (integer and not isinstance(value, int)):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (integer and not isinstance(value, int))
+    ):
         raise ConfigError(f"{where}{key}: expected {kind} (at least {low:g}), got {value!r}")
     if value < low:
         raise ConfigError(f"{where}{key}: must be at least {low:g}, got {value!r}")
