@@ -93,9 +93,12 @@ async def run_forever(
     stop = stop or asyncio.Event()
     clock = clock or _utcnow
     sink = ConsoleSink(stream, color=use_color(stream, settings.console_color))
-    async with Store(settings.db_path) as store, make_client(
-        connect_timeout=settings.fetch.connect_timeout, read_timeout=settings.fetch.read_timeout
-    ) as client:
+    async with (
+        Store(settings.db_path) as store,
+        make_client(
+            connect_timeout=settings.fetch.connect_timeout, read_timeout=settings.fetch.read_timeout
+        ) as client,
+    ):
         for source in settings.sources:
             await store.run(upsert_source, source.name, source.url, source.kind)
         poller = Poller(store=store, client=client, clock=clock, fetch_settings=settings.fetch)
@@ -120,7 +123,9 @@ def report_to_console(sink: ConsoleSink, report: PollReport) -> None:
     for event in report.events:
         sink.emit(event)
     if report.seeded:
-        sink.note(f"{report.source}: first poll, {report.items} items already there (not alerted)", when=report.at)
+        sink.note(
+            f"{report.source}: first poll, {report.items} items already there (not alerted)", when=report.at
+        )
     elif report.status in ("failed", "problem"):
         retry = f"; next try in {report.retry_in:.0f}s" if report.retry_in else ""
         sink.note(f"{report.source}: {report.error}{retry}", when=report.at)

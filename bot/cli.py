@@ -95,7 +95,9 @@ def _fail_cleanly(exc: Exception) -> click.ClickException:
 def cli(verbose: int) -> None:
     """wirewatch: watch news-wire pages and feeds, and push every new item to the chats that want it."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     if verbose < 2:
         logging.getLogger("httpx").setLevel(logging.WARNING)
 
@@ -139,7 +141,9 @@ def check_config(config_path: Path | None) -> None:
 
 
 @cli.command()
-@click.option("--once", is_flag=True, required=True, help="Poll one time and exit (required; `run` polls forever).")
+@click.option(
+    "--once", is_flag=True, required=True, help="Poll one time and exit (required; `run` polls forever)."
+)
 @click.option("--url", required=True, help="The page or feed to poll.")
 @click.option(
     "--db",
@@ -186,7 +190,9 @@ def run(config_path: Path | None) -> None:
 
 
 @cli.command()
-@click.option("--interval", type=click.IntRange(1, 10), default=1, show_default=True, help="Seconds between polls.")
+@click.option(
+    "--interval", type=click.IntRange(1, 10), default=1, show_default=True, help="Seconds between polls."
+)
 def demo(interval: int) -> None:
     """Play an offline demo: a local site changes over time and wirewatch reports each change once."""
     asyncio.run(run_demo(interval=interval))

@@ -89,10 +89,14 @@ async def run_demo(
                         summary.new += 1
                     else:
                         summary.updated += 1
-                    summary.headlines.append(f"{event.kind}: {event.item.place} {event.item.title or ''}".strip())
+                    summary.headlines.append(
+                        f"{event.kind}: {event.item.place} {event.item.title or ''}".strip()
+                    )
                 if report.seeded:
                     summary.seeded = report.items
-                    sink.note(f"baseline: {report.items} items already on the page, not alerted", when=report.at)
+                    sink.note(
+                        f"baseline: {report.items} items already on the page, not alerted", when=report.at
+                    )
                 elif report.status in ("failed", "problem"):
                     summary.failures += 1
                     sink.note(f"source problem: {report.error} (backing off)", when=report.at)
@@ -127,4 +131,3 @@ async def run_demo(
         f"{summary.unchanged_polls} quiet poll(s)",
     )
     return summary
-

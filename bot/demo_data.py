@@ -149,28 +149,65 @@ SEED = (
 )
 
 STEPS = (
-    Step(0, "The site shows the seed's seven wire items; the first poll remembers them without alerting.", SEED),
+    Step(
+        0, "The site shows the seed's seven wire items; the first poll remembers them without alerting.", SEED
+    ),
     Step(7, "A new item appears at the top.", ("kyiv-aanval", *SEED)),
-    Step(7, "Two more arrive at once, one of them regional copy without an agency.",
-         ("teheran-atoom", "vlissingen-veerboot", "kyiv-aanval", *SEED)),
-    Step(7, "The Kyiv item is edited: the death toll rises.",
-         ("teheran-atoom", "vlissingen-veerboot", "kyiv-aanval", *SEED),
-         edits=(("kyiv-aanval", "Bij een Russische aanval met drones en raketten op de Oekraïense hoofdstad zijn "
-                 "zeker zeven mensen omgekomen, meldt burgemeester Vitali Klitsjko. Tientallen raakten gewond."),)),
-    Step(7, "The list is reordered and re-spaced, and every time label ages: nothing to report.",
-         ("vlissingen-veerboot", "teheran-atoom", "kyiv-aanval", *SEED),
-         edits=(("kyiv-aanval", "Bij een Russische aanval met drones en raketten op de Oekraïense hoofdstad zijn "
-                 "zeker zeven mensen omgekomen, meldt burgemeester Vitali Klitsjko. Tientallen raakten gewond."),),
-         messy=True),
+    Step(
+        7,
+        "Two more arrive at once, one of them regional copy without an agency.",
+        ("teheran-atoom", "vlissingen-veerboot", "kyiv-aanval", *SEED),
+    ),
+    Step(
+        7,
+        "The Kyiv item is edited: the death toll rises.",
+        ("teheran-atoom", "vlissingen-veerboot", "kyiv-aanval", *SEED),
+        edits=(
+            (
+                "kyiv-aanval",
+                "Bij een Russische aanval met drones en raketten op de Oekraïense hoofdstad zijn "
+                "zeker zeven mensen omgekomen, meldt burgemeester Vitali Klitsjko. Tientallen raakten gewond.",
+            ),
+        ),
+    ),
+    Step(
+        7,
+        "The list is reordered and re-spaced, and every time label ages: nothing to report.",
+        ("vlissingen-veerboot", "teheran-atoom", "kyiv-aanval", *SEED),
+        edits=(
+            (
+                "kyiv-aanval",
+                "Bij een Russische aanval met drones en raketten op de Oekraïense hoofdstad zijn "
+                "zeker zeven mensen omgekomen, meldt burgemeester Vitali Klitsjko. Tientallen raakten gewond.",
+            ),
+        ),
+        messy=True,
+    ),
     Step(1, "The site breaks: HTTP 500. The failure is recorded and the source backs off.", status=500),
-    Step(6, "The site is back, with a new item.",
-         ("ottawa-handel", "teheran-atoom", "vlissingen-veerboot", "kyiv-aanval", *SEED[:5]),
-         edits=(("kyiv-aanval", "Bij een Russische aanval met drones en raketten op de Oekraïense hoofdstad zijn "
-                 "zeker zeven mensen omgekomen, meldt burgemeester Vitali Klitsjko. Tientallen raakten gewond."),)),
-    Step(7, "A breaking item; the oldest ones drop off the list (that is not news).",
-         ("tokio-beving", "ottawa-handel", "teheran-atoom", "vlissingen-veerboot", "kyiv-aanval", *SEED[:3]),
-         edits=(("kyiv-aanval", "Bij een Russische aanval met drones en raketten op de Oekraïense hoofdstad zijn "
-                 "zeker zeven mensen omgekomen, meldt burgemeester Vitali Klitsjko. Tientallen raakten gewond."),)),
+    Step(
+        6,
+        "The site is back, with a new item.",
+        ("ottawa-handel", "teheran-atoom", "vlissingen-veerboot", "kyiv-aanval", *SEED[:5]),
+        edits=(
+            (
+                "kyiv-aanval",
+                "Bij een Russische aanval met drones en raketten op de Oekraïense hoofdstad zijn "
+                "zeker zeven mensen omgekomen, meldt burgemeester Vitali Klitsjko. Tientallen raakten gewond.",
+            ),
+        ),
+    ),
+    Step(
+        7,
+        "A breaking item; the oldest ones drop off the list (that is not news).",
+        ("tokio-beving", "ottawa-handel", "teheran-atoom", "vlissingen-veerboot", "kyiv-aanval", *SEED[:3]),
+        edits=(
+            (
+                "kyiv-aanval",
+                "Bij een Russische aanval met drones en raketten op de Oekraïense hoofdstad zijn "
+                "zeker zeven mensen omgekomen, meldt burgemeester Vitali Klitsjko. Tientallen raakten gewond.",
+            ),
+        ),
+    ),
 )
 
 

@@ -118,7 +118,9 @@ class Poller:
             source.name, "ok", tuple(outcome.events), items=len(items), seeded=outcome.seeded, at=now
         )
 
-    async def _failed(self, source: SourceSettings, error: str, retry_after: float | None = None) -> PollReport:
+    async def _failed(
+        self, source: SourceSettings, error: str, retry_after: float | None = None
+    ) -> PollReport:
         now = self.clock()
         log.warning("source %s: %s", source.name, error)
         state = await self.store.run(record_failure, source.name, error=error, now=now)
@@ -144,7 +146,9 @@ def _store_poll(
     baseline: bool,
 ) -> PollOutcome:
     with transaction(db):
-        return apply_poll(db, source, items, now=now, etag=etag, last_modified=last_modified, baseline=baseline)
+        return apply_poll(
+            db, source, items, now=now, etag=etag, last_modified=last_modified, baseline=baseline
+        )
 
 
 def _selectors(source: SourceSettings) -> Selectors | None:
