@@ -1,0 +1,62 @@
+"""Opening the database: one SQLite file, WAL mode, foreign keys on, schema migrated at start-up.
+
+The connection belongs to the thread that opened it (sqlite3's default); async code reaches it through a
+single worker thread that calls `open_db` itself (see `bot/store.py`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from storage.errors import CannotOpenDatabase
+from storage.migrations import apply_migrations
+from storage.transactions import require_transaction, transaction, write_scope
+
+__all__ = [
+    "BUSY_TIMEOUT_SECONDS",
+    "DEFAULT_DB_PATH",
+    "open_db",
+    "require_transaction",
+    "transaction",
+    "write_scope",
+]
+
+DEFAULT_DB_PATH = "wirewatch.db"
+# How long a writer waits for another process (a CLI command next to the running bot) to release the lock.
+BUSY_TIMEOUT_SECONDS = 10.0
+
+
+def open_db(path: str | Path = DEFAULT_DB_PATH) -> Database:
+    """Open (creating if needed) and migrate the database at `path`; `":memory:"` gives a private in-memory one.
+
+    Raises `CannotOpenDatabase` when the file cannot be opened or is not SQLite, `SchemaTooNew` when a newer
+    wirewatch has migrated it. Opening an up-to-date database writes nothing.
+    """
+    in_memory = str(path) == ":memory:"
+    try:
+        conn = sqlite3.connect(":memory:" if in_memory else str(path), timeout=BUSY_TIMEOUT_SECONDS)
+    except sqlite3.DatabaseError as exc:
+        raise CannotOpenDatabase(path, str(exc)) from exc
+    try:
+        db = Database(conn, execute_plugins=False)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise CannotOpenDatabase(path, str(exc)) from exc
+    except BaseException:
+        conn.close()
+        raise
+    try:
+        try:
+            db.execute("PRAGMA foreign_keys = ON")
+            if not in_memory:
+                db.enable_wal()
+        except sqlite3.DatabaseError as exc:
+            raise CannotOpenDatabase(path, str(exc)) from exc
+        apply_migrations(db, path=path)
+    except BaseException:
+        db.close()
+        raise
+    return db

@@ -1,0 +1,127 @@
+"""How values are written to and read from rows: timestamps, JSON lists, items, source states."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from parsers.models import CountryEvidence, Item
+from storage.errors import InvalidArgument
+from storage.models import SourceState
+
+__all__ = [
+    "ITEM_COLUMNS",
+    "item_from_row",
+    "item_to_row",
+    "require_aware",
+    "source_state_from_row",
+    "ts_parse",
+    "ts_text",
+]
+
+# Fixed width (always microseconds, always "Z"), so comparing the text compares the instants.
+_TS_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+ITEM_COLUMNS = (
+    "uid",
+    "place",
+    "agencies",
+    "title",
+    "text",
+    "url",
+    "published_at",
+    "published_precision",
+    "time_label",
+    "countries",
+    "regions",
+    "evidence",
+    "content_hash",
+)
+
+
+def require_aware(moment: datetime, what: str) -> datetime:
+    """`moment` in UTC; `InvalidArgument` if it is naive (storage never guesses a timezone)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise InvalidArgument(f"{what} must be a timezone-aware datetime, got naive {moment.isoformat()}")
+    return moment.astimezone(UTC)
+
+
+def ts_text(moment: datetime, what: str = "timestamp") -> str:
+    """ISO 8601 UTC text of fixed width, e.g. `2026-11-27T12:00:00.000000Z`."""
+    return require_aware(moment, what).strftime(_TS_FORMAT)
+
+
+def ts_parse(text: str | None) -> datetime | None:
+    """The aware UTC datetime stored as `text` by `ts_text` (None stays None)."""
+    if text is None:
+        return None
+    return datetime.strptime(text, _TS_FORMAT).replace(tzinfo=UTC)
+
+
+def item_to_row(item: Item) -> dict[str, Any]:
+    """The columns of `items` that come from the item itself (not the bookkeeping)."""
+    return {
+        "uid": item.uid,
+        "place": item.place,
+        "agencies": _json_list(item.agencies),
+        "title": item.title,
+        "text": item.text,
+        "url": item.url,
+        "published_at": None if item.published_at is None else ts_text(item.published_at, "published_at"),
+        "published_precision": item.published_precision,
+        "time_label": item.time_label,
+        "countries": _json_list(item.countries),
+        "regions": _json_list(item.regions),
+        "evidence": json.dumps(
+            [[e.code, e.kind, e.text, e.start] for e in item.evidence],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ),
+        "content_hash": item.content_hash,
+    }
+
+
+def item_from_row(row: dict[str, Any]) -> Item:
+    """The `Item` stored in an `items` row (the inverse of `item_to_row`)."""
+    return Item(
+        uid=row["uid"],
+        place=row["place"],
+        agencies=tuple(json.loads(row["agencies"])),
+        title=row["title"],
+        text=row["text"],
+        url=row["url"],
+        published_at=ts_parse(row["published_at"]),
+        time_label=row["time_label"],
+        content_hash=row["content_hash"],
+        published_precision=row["published_precision"],
+        countries=tuple(json.loads(row["countries"])),
+        regions=tuple(json.loads(row["regions"])),
+        evidence=tuple(
+            CountryEvidence(code, kind, text, start)
+            for code, kind, text, start in json.loads(row["evidence"])
+        ),
+    )
+
+
+def source_state_from_row(row: dict[str, Any]) -> SourceState:
+    """The `SourceState` stored in a `sources` row."""
+    return SourceState(
+        name=row["name"],
+        url=row["url"],
+        kind=row["kind"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        last_attempt_at=ts_parse(row["last_attempt_at"]),
+        last_success_at=ts_parse(row["last_success_at"]),
+        last_page_at=ts_parse(row["last_page_at"]),
+        consecutive_failures=row["consecutive_failures"],
+        last_error=row["last_error"],
+        baselined=bool(row["baselined"]),
+        last_item_count=row["last_item_count"],
+        next_poll_after=ts_parse(row["next_poll_after"]),
+    )
+
+
+def _json_list(values: tuple[str, ...]) -> str:
+    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))
