@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from parsers.countries import Tags, tag_text
+
 from bot.config import Settings, SourceSettings
 from bot.console import ConsoleSink
 from bot.extract import extract_items
@@ -20,11 +22,10 @@ from bot.output import use_color
 from bot.pipeline import Poller, PollReport
 from bot.scheduler import PollScheduler
 from bot.store import Store
-from parsers.countries import Tags, tag_text
 from parsers.errors import ParseError
 from parsers.models import Item
-from storage.items import prune_items
 from storage.models import ItemEvent
+from storage.prune import prune_items
 from storage.sources import upsert_source
 
 __all__ = ["AppError", "parse_target", "poll_once", "run_forever", "tag"]

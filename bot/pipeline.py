@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Literal
 
 import httpx
+from parsers.pages import Selectors
 from sqlite_utils import Database
 
 from bot.backoff import backoff_delay
@@ -23,13 +24,12 @@ from bot.fetch import FetchError, HttpStatusError, fetch
 from bot.store import Store
 from parsers.errors import ParseError
 from parsers.models import Item
-from parsers.pages import Selectors
-from storage.items import PollOutcome, apply_poll
-from storage.models import ItemEvent
+from storage.items import apply_poll
+from storage.models import ItemEvent, PollOutcome
 from storage.sources import get_source_state, record_failure, record_not_modified
-from storage.db import transaction
+from storage.transactions import transaction
 
-__all__ = ["PollReport", "Poller", "PollStatus"]
+__all__ = ["PollReport", "PollStatus", "Poller"]
 
 log = logging.getLogger(__name__)
 
