@@ -13,7 +13,16 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["SMART_QUOTES", "fold_words", "keyword_pattern", "padded", "padded_with_offsets"]
+from parsers.identity import normalize_space
+
+__all__ = [
+    "SMART_QUOTES",
+    "fold_words",
+    "keyword_pattern",
+    "normalize_snippet",
+    "padded",
+    "padded_with_offsets",
+]
 
 # Letters that do not decompose but that people type without the stroke.
 _EXTRA = {"ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "ŀ": "l"}
@@ -73,6 +82,14 @@ def padded_with_offsets(text: str | None) -> tuple[str, list[int]]:
         chars.append(" ")
         offsets.append(-1)
     return "".join(chars), offsets
+
+
+def normalize_snippet(text: str, start: int, end: int, limit: int) -> str:
+    """`text[start:end]` widened over the marks that follow it, whitespace tidied, cut to `limit` chars."""
+    while end < len(text) and _TABLE[ord(text[end])] == "":
+        end += 1
+    snippet = normalize_space(text[start:end])
+    return snippet if len(snippet) <= limit else snippet[: limit - 1] + "…"
 
 
 @lru_cache(maxsize=65536)
