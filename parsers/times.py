@@ -1,0 +1,193 @@
+"""Time labels of news lists ("8 minuten geleden", "an hour ago", "11:40", "gisteren 14:32") -> aware UTC.
+
+Sites floor relative ages: "1 uur geleden" means 60 to 119 minutes ago. A `TimeStamp` keeps the latest moment
+the label allows (`published_at`) and the width of the window the site floored to (`precision`, seconds), so
+the item was published in `(published_at - precision, published_at]`. Clock labels ("11:40") name a minute:
+`published_at` is that minute and `precision` 60. "N ago" arithmetic is done in UTC; clock labels are
+Europe/Amsterdam wall time, and a bare clock time more than five minutes ahead of `now` is yesterday's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from parsers.identity import normalize_space
+
+__all__ = ["LOCAL_ZONE", "TimeStamp", "find_time_labels", "parse_time_label"]
+
+LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
+FUTURE_SLACK = timedelta(minutes=5)
+
+_SECOND, _MINUTE, _HOUR, _DAY = 1, 60, 3600, 86400
+_UNITS: dict[str, int] = {}
+for _seconds, _names in (
+    (_SECOND, "seconde seconden sec secs second seconds s sekunde sekunden sek"),
+    (_MINUTE, "minuut minuten min mins minute minutes m minuten"),
+    (_HOUR, "uur uren u hour hours hr hrs h stunde stunden std"),
+    (_DAY, "dag dagen d day days tag tagen tage"),
+    (7 * _DAY, "week weken wk wks weeks w woche wochen"),
+    (30 * _DAY, "maand maanden mnd month months mo mos monat monaten monate"),
+    (365 * _DAY, "jaar jaren j year years yr yrs y jahr jahren jahre"),
+):
+    for _name in _names.split():
+        _UNITS[_name] = _seconds
+
+_ONE_WORDS = {"een", "één", "eén", "a", "an", "one", "ein", "eine", "einer", "einem"}
+_AGO_UNITS = "|".join(
+    sorted(
+        (u for u in _UNITS if not u.startswith(("sek", "stund", "tag", "woch", "mon", "jahr"))),
+        key=len,
+        reverse=True,
+    )
+)
+_DE_UNITS = (
+    "sekunden|sekunde|sek|minuten|minute|min|stunden|stunde|std|tagen|tage|tag|wochen|woche|"
+    "monaten|monate|monat|jahren|jahre|jahr"
+)
+_NUMBER = (
+    r"(?<!\d)(?<!\d[.,])(?P<{g}n>\d{{1,4}})"
+    r"|(?<![^\W\d_])(?P<{g}w>(?i:één|eén|een|an|a|one|einer|einem|eine|ein))"
+)
+_LOWER = "a-zß-öø-ÿ"
+_CLOCK = r"(?P<{g}hh>[01]?\d|2[0-3]):(?P<{g}mm>[0-5]\d)(?![\d:])"
+
+_PATTERN = re.compile(
+    # "8 minuten geleden", "een uur geleden", "39 mins ago", "2u geleden"
+    r"(?:" + _NUMBER.format(g="r") + r")\s*(?P<ru>(?i:" + _AGO_UNITS + r"))\.?\s+(?i:geleden|ago)"
+    r"(?![" + _LOWER + r"])"
+    # "vor 8 Stunden", "VOR 14 STUNDEN"
+    r"|(?<![^\W\d_])(?i:vor)\s+(?:" + _NUMBER.format(g="d") + r")\s*(?P<du>(?i:" + _DE_UNITS + r"))\.?"
+    r"(?![" + _LOWER + r"])"
+    # "zojuist", "just now"
+    r"|(?<![^\W\d_])(?P<now>(?i:zojuist|zo-even|zoëven|zoeven|just now|moments ago|a moment ago|"
+    r"(?:a )?few seconds ago|enkele seconden geleden|gerade eben))(?![" + _LOWER + r"])"
+    # "gisteren", "gisteren 14:32", "vandaag om 09:15 uur"
+    r"|(?<![^\W\d_])(?:(?P<day>(?i:eergisteren|gisteren|yesterday|gestern))"
+    r"(?:\s*,?\s*(?:(?i:om|at|um)\s+)?" + _CLOCK.format(g="day") + r"(?:\s*(?i:uur|uhr)(?![^\W\d_]))?)?"
+    r"|(?P<today>(?i:vandaag|today|heute))\s*,?\s*(?:(?i:om|at|um)\s+)?"
+    + _CLOCK.format(g="today")
+    + r"(?:\s*(?i:uur|uhr)(?![^\W\d_]))?)(?!["
+    + _LOWER
+    + r"])"
+    # "11:40", "11:40 uur"
+    r"|(?<![\d:])" + _CLOCK.format(g="") + r"(?:\s*(?i:uur|uhr)(?![^\W\d_]))?"
+)
+_DAYS_BACK = {"eergisteren": 2, "gisteren": 1, "yesterday": 1, "gestern": 1}
+# A clock time right after these words is part of a sentence ("om 16:00"), not a label.
+_CLOCK_STOP_WORDS = frozenset(
+    [
+        "om",
+        "tot",
+        "van",
+        "vanaf",
+        "rond",
+        "tussen",
+        "en",
+        "na",
+        "voor",
+        "sinds",
+        "uiterlijk",
+        "at",
+        "to",
+        "from",
+        "until",
+        "till",
+        "by",
+        "before",
+        "after",
+        "since",
+        "around",
+        "between",
+        "and",
+        "um",
+        "bis",
+        "ab",
+        "gegen",
+        "seit",
+    ]
+)
+_LAST_WORD = re.compile(r"(\w+)[\s,]*$")
+_AM_PM = re.compile(r"\s*(?i:am|pm|a\.m\.|p\.m\.)(?!\w)")
+_EDGE = " \t\n\r\u00a0·•|–—-:,()[]"
+
+
+@dataclass(frozen=True, slots=True)
+class TimeStamp:
+    """A parsed time label: the latest moment it allows, and how wide the site's floor window is."""
+
+    label: str  # the label as found, whitespace-normalised
+    published_at: datetime  # aware UTC; the LATEST moment the label allows
+    precision: int | None  # seconds: the floor window ("1 uur geleden" -> 3600); None = exact
+
+
+def find_time_labels(text: str) -> list[tuple[int, int]]:
+    """Spans of the time labels in `text`, in order; "16.00 uur" or "om 16:00" inside a sentence are not."""
+    return [(m.start(), m.end()) for m in _PATTERN.finditer(text) if _accept(text, m)]
+
+
+def parse_time_label(label: str, now: datetime) -> TimeStamp | None:
+    """The moment `label` stands for, seen at `now` (aware); None when it is not a time label."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be a timezone-aware datetime")
+    now = now.astimezone(UTC)
+    clean = normalize_space(label).strip(_EDGE)
+    match = _PATTERN.fullmatch(clean)
+    if match is None or not _accept(clean, match):
+        return None
+    try:
+        moment, precision = _resolve(match, now)
+    except (OverflowError, ValueError):
+        return None
+    return TimeStamp(label=clean, published_at=min(moment, now), precision=precision)
+
+
+def _accept(text: str, match: re.Match[str]) -> bool:
+    groups = match.groupdict()
+    if groups["rw"] is not None and len(groups["ru"]) == 1:
+        return False  # "een u geleden" is no label
+    if groups["hh"] is None:
+        return True
+    if _AM_PM.match(text, match.end()):
+        return False
+    before = text[: match.start()].rstrip(" \t\u00a0,")
+    if before[-1:].isdigit():
+        return False  # "26-09-20 12:07", "2024, 15:40": a date, not a clock label
+    last = _LAST_WORD.search(before[-24:])
+    return not (last and last.end(1) == len(before[-24:]) and last.group(1).lower() in _CLOCK_STOP_WORDS)
+
+
+def _resolve(match: re.Match[str], now: datetime) -> tuple[datetime, int | None]:
+    groups = match.groupdict()
+    if groups["now"] is not None:
+        return now, _MINUTE
+    for prefix, unit in (("r", groups["ru"]), ("d", groups["du"])):
+        if unit is not None:
+            count = int(groups[prefix + "n"]) if groups[prefix + "n"] is not None else 1
+            seconds = _UNITS[unit.lower()]
+            return now - timedelta(seconds=count * seconds), seconds
+    today = now.astimezone(LOCAL_ZONE).date()
+    if groups["day"] is not None:
+        day = today - timedelta(days=_DAYS_BACK[groups["day"].lower()])
+        if groups["dayhh"] is None:
+            start, end = _local_midnight(day), _local_midnight(day + timedelta(days=1))
+            return end, int((end - start).total_seconds())
+        return _local(day, groups["dayhh"], groups["daymm"]), _MINUTE
+    if groups["today"] is not None:
+        return _local(today, groups["todayhh"], groups["todaymm"]), _MINUTE
+    moment = _local(today, groups["hh"], groups["mm"])
+    if moment - now > FUTURE_SLACK:
+        moment = _local(today - timedelta(days=1), groups["hh"], groups["mm"])
+    return moment, _MINUTE
+
+
+def _local(day: date, hour: str, minute: str) -> datetime:
+    """Amsterdam wall time on `day` in UTC; of a repeated hour (DST end) the later reading."""
+    wall = datetime.combine(day, time(int(hour), int(minute)), tzinfo=LOCAL_ZONE)
+    return max(wall.astimezone(UTC), wall.replace(fold=1).astimezone(UTC))
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=LOCAL_ZONE).astimezone(UTC)
