@@ -2,19 +2,19 @@
 
 A dateline is a place in capitals (several words, slashes, hyphens, diacritics: "DEN HAAG", "TEHERAN/JERUZALEM",
 "GAZA-STAD", "GENÈVE"), optionally agencies in brackets ("ANP", "ANP/RTR/AF", "Reuters", "AP"), then a dash
-(`-`, `–`, `—`) and the lead. Regional copy has no agencies ("DOMBURG - "); those need a real dash with spaces,
-a lead that opens like a sentence, and a place that is not a common label ("LET OP - ").
+(`-`, `–`, `—`) and the lead. Regional copy has no agencies ("DOMBURG - "); those need a dash with spaces around
+it, a lead that opens like a sentence, and a place that is not a common label ("LET OP - ", "UPDATE - ").
 
 `match_dateline` only checks the pattern at one offset. `find_datelines` also demands that the dateline
 opens a segment: the text start, a new line, right after a time label ("...8 minuten geledenMEITAR (ANP)"),
 a caller-given boundary (the start of a text node), or, for datelines with agencies, right after the end of
-a sentence. Capitals in the middle of a sentence ("zei de NAVO - ") are never a dateline.
+a sentence or glued to the text before it. Capitals inside a sentence ("zei de NAVO - ") are no dateline.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from parsers.identity import normalize_space
@@ -22,90 +22,36 @@ from parsers.times import find_time_labels
 
 __all__ = ["Dateline", "find_datelines", "match_dateline"]
 
-_UP = "A-Z" + "".join(chr(c) for c in range(0xC0, 0x250) if chr(c).isupper() and chr(c) != "×")
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_UP = "A-Z" + "".join(chr(c) for c in range(0xC0, 0x250) if chr(c).isupper())
+_SPACE = r"[ \u00a0]"
 _WORD = rf"['’]?[{_UP}](?:[{_UP}]|['’](?=[{_UP}]))*\.?"
-_SEP = r"(?:[ \u00a0]+|[ \u00a0]?/[ \u00a0]?|-)"
+_SEP = rf"(?:{_SPACE}+|{_SPACE}?/{_SPACE}?|-)"
 _AGENCY = r"[A-Za-z][A-Za-z0-9.&'-]{0,19}(?: [A-Z][A-Za-z0-9.&'-]{0,19}){0,2}"
 _DATELINE = re.compile(
     rf"(?<![{_UP}\d'’])(?P<place>{_WORD}(?:{_SEP}{_WORD}){{0,5}})"
-    rf"(?:[ \u00a0]*\([ \u00a0]*(?P<agencies>{_AGENCY}(?:[ \u00a0]*/[ \u00a0]*{_AGENCY})*)[ \u00a0]*\)"
-    r"[ \u00a0]*(?:-[ \u00a0]+|[–—][ \u00a0]*)"
-    r"|[ \u00a0]+(?:-|–|—)[ \u00a0]+)"
+    rf"(?:{_SPACE}*\({_SPACE}*(?P<agencies>{_AGENCY}(?:{_SPACE}*/{_SPACE}*{_AGENCY})*){_SPACE}*\)"
+    rf"{_SPACE}*(?:-{_SPACE}+|[–—]{_SPACE}*)"
+    rf"|{_SPACE}+[-–—]{_SPACE}+)"
     r"(?=\S)"
 )
 _CANDIDATE = re.compile(rf"(?<![{_UP}\d'’])['’]?[{_UP}]")
-# Words in capitals that open labels, not places: "LET OP - ", "UPDATE - ", "LIVE - ".
-_NOT_PLACES = frozenset(
-    [
-        "LET",
-        "OP",
-        "LIVE",
-        "LIVEBLOG",
-        "UPDATE",
-        "UPDATED",
-        "BREAKING",
-        "NEWS",
-        "NIEUWS",
-        "NIEUW",
-        "VIDEO",
-        "FOTO",
-        "FOTO'S",
-        "PODCAST",
-        "OPINIE",
-        "ANALYSE",
-        "COLUMN",
-        "INTERVIEW",
-        "CORRECTIE",
-        "RECTIFICATIE",
-        "EXCLUSIEF",
-        "EXCLUSIVE",
-        "WATCH",
-        "LISTEN",
-        "READ",
-        "MORE",
-        "LEES",
-        "MEER",
-        "ZIE",
-        "OOK",
-        "NB",
-        "PS",
-        "TIP",
-        "TIPS",
-        "ALERT",
-        "URGENT",
-        "FLASH",
-        "EILMELDUNG",
-        "BEKIJK",
-        "HET",
-        "DE",
-        "EEN",
-        "THE",
-        "AND",
-        "EN",
-        "OF",
-        "IN",
-        "VAN",
-        "TO",
-        "IS",
-        "ADVERTENTIE",
-        "ADVERTORIAL",
-        "SPONSORED",
-        "GESPONSORD",
-        "REACTIE",
-        "WEER",
-        "VERKEER",
-        "NET",
-        "BINNEN",
-        "UPDATE:",
-        "EXTRA",
-        "BREAKING:",
-        "PREMIUM",
-        "PLUS",
-        "AD",
-    ]
+_LONGEST = 160  # no dateline is longer: place, agencies, dash
+# Words in capitals that open labels or kickers, not places: "LET OP - ", "UPDATE - ", "AFP - Geral".
+_NOT_PLACES = _word_set(
+    """LET OP LIVE LIVEBLOG UPDATE UPDATED BREAKING NEWS NIEUWS NIEUW VIDEO FOTO FOTO'S PODCAST OPINIE ANALYSE
+    COLUMN INTERVIEW CORRECTIE RECTIFICATIE EXCLUSIEF EXCLUSIVE WATCH LISTEN READ MORE LEES MEER ZIE OOK NB PS
+    TIP TIPS ALERT URGENT FLASH EILMELDUNG BEKIJK HET DE EEN THE AND EN OF IN VAN TO IS ADVERTENTIE ADVERTORIAL
+    SPONSORED GESPONSORD REACTIE WEER VERKEER NET BINNEN EXTRA PREMIUM PLUS AD NOTE EDITOR'S EDITOR’S UPDATE
+    ANP AFP AP RTR REUTERS DPA ANSA EFE DW BELGA BLOOMBERG UPI TASS XINHUA NOVUM"""
 )
 _SENTENCE_END = frozenset('.!?…"”’»)')
 _LEAD_OPENERS = frozenset("\"'“‘„«(")
+_LINE_BREAKS = frozenset("\n\r\f\v\u2028\u2029")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +77,7 @@ def match_dateline(text: str, pos: int = 0) -> Dateline | None:
     if sum(ch.isalpha() for ch in place) < 2:
         return None
     if not agencies:
-        words = re.split(r"[ /-]+", place)
-        if any(word.rstrip(".") in _NOT_PLACES for word in words):
+        if any(word.rstrip(".") in _NOT_PLACES for word in re.split(r"[ /-]+", place)):
             return None
         opener = text[match.end()]
         if not (opener.isupper() or opener.isdigit() or opener in _LEAD_OPENERS):
@@ -140,21 +85,40 @@ def match_dateline(text: str, pos: int = 0) -> Dateline | None:
     return Dateline(place=place, agencies=agencies, start=match.start(), end=match.end())
 
 
-def find_datelines(text: str, *, boundaries: Collection[int] = ()) -> list[Dateline]:
-    """Every dateline in `text` that opens a segment, in order; `boundaries` are extra segment starts."""
-    label_ends = {end for _, end in find_time_labels(text)}
+def find_datelines(
+    text: str, *, boundaries: Collection[int] = (), labels: Sequence[tuple[int, int]] | None = None
+) -> list[Dateline]:
+    """Every dateline in `text` that opens a segment, in order.
+
+    `boundaries` are extra offsets where a segment starts (text-node starts); `labels` are the spans
+    `find_time_labels(text)` gives, when the caller already has them.
+    """
+    label_ends = {end for _, end in (find_time_labels(text) if labels is None else labels)}
     found: list[Dateline] = []
-    pos = 0
-    for candidate in _CANDIDATE.finditer(text):
-        start = candidate.start()
-        if start < pos:
+    done = 0
+    for dash in _dashes(text):
+        if dash < done:
             continue
-        dateline = match_dateline(text, start)
-        if dateline is None or not _opens_segment(text, dateline, label_ends, boundaries):
-            continue
-        found.append(dateline)
-        pos = dateline.end
+        for candidate in _CANDIDATE.finditer(text, max(done, dash - _LONGEST), dash):
+            dateline = match_dateline(text, candidate.start())
+            if dateline is None or dateline.end <= dash:
+                continue
+            if _opens_segment(text, dateline, label_ends, boundaries):
+                found.append(dateline)
+                done = dateline.end
+                break
     return found
+
+
+def _dashes(text: str) -> list[int]:
+    """Offsets of the dashes a dateline can end with: "...) -", "... - ", any en or em dash."""
+    found: list[int] = []
+    for dash in ("–", "—", " -", "\u00a0-", ")-"):
+        at = text.find(dash)
+        while at >= 0:
+            found.append(at + len(dash) - 1)
+            at = text.find(dash, at + 1)
+    return sorted(set(found))
 
 
 def _opens_segment(text: str, dateline: Dateline, label_ends: set[int], boundaries: Collection[int]) -> bool:
@@ -164,8 +128,6 @@ def _opens_segment(text: str, dateline: Dateline, label_ends: set[int], boundari
     before = start
     while before > 0 and text[before - 1] in " \t\u00a0":
         before -= 1
-    if before == 0 or text[before - 1] in "\n\r\f\v\u2028\u2029":
+    if before == 0 or text[before - 1] in _LINE_BREAKS or before in label_ends:
         return True
-    if before in label_ends:
-        return True
-    return bool(dateline.agencies) and (text[before - 1] in _SENTENCE_END or before == start)
+    return bool(dateline.agencies) and (before == start or text[before - 1] in _SENTENCE_END)

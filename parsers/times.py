@@ -21,32 +21,28 @@ __all__ = ["LOCAL_ZONE", "TimeStamp", "find_time_labels", "parse_time_label"]
 LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
 FUTURE_SLACK = timedelta(minutes=5)
 
-_SECOND, _MINUTE, _HOUR, _DAY = 1, 60, 3600, 86400
-_UNITS: dict[str, int] = {}
-for _seconds, _names in (
-    (_SECOND, "seconde seconden sec secs second seconds s sekunde sekunden sek"),
-    (_MINUTE, "minuut minuten min mins minute minutes m minuten"),
-    (_HOUR, "uur uren u hour hours hr hrs h stunde stunden std"),
-    (_DAY, "dag dagen d day days tag tagen tage"),
-    (7 * _DAY, "week weken wk wks weeks w woche wochen"),
-    (30 * _DAY, "maand maanden mnd month months mo mos monat monaten monate"),
-    (365 * _DAY, "jaar jaren j year years yr yrs y jahr jahren jahre"),
-):
-    for _name in _names.split():
-        _UNITS[_name] = _seconds
 
-_ONE_WORDS = {"een", "één", "eén", "a", "an", "one", "ein", "eine", "einer", "einem"}
-_AGO_UNITS = "|".join(
-    sorted(
-        (u for u in _UNITS if not u.startswith(("sek", "stund", "tag", "woch", "mon", "jahr"))),
-        key=len,
-        reverse=True,
-    )
-)
-_DE_UNITS = (
-    "sekunden|sekunde|sek|minuten|minute|min|stunden|stunde|std|tagen|tage|tag|wochen|woche|"
-    "monaten|monate|monat|jahren|jahre|jahr"
-)
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_SECOND, _MINUTE, _HOUR, _DAY = 1, 60, 3600, 86400
+# unit -> seconds; Dutch and English units go before "geleden"/"ago", German ones after "vor N".
+_AGO_UNIT_SECONDS: dict[str, int] = {}
+_DE_UNIT_SECONDS: dict[str, int] = {}
+for _seconds, _ago_names, _de_names in (
+    (_SECOND, "seconde seconden sec secs second seconds s", "sekunde sekunden sek"),
+    (_MINUTE, "minuut minuten min mins minute minutes m", "minute minuten min"),
+    (_HOUR, "uur uren u hour hours hr hrs h", "stunde stunden std"),
+    (_DAY, "dag dagen d day days", "tag tage tagen"),
+    (7 * _DAY, "week weken wk wks weeks w", "woche wochen"),
+    (30 * _DAY, "maand maanden mnd month months mo mos", "monat monate monaten"),
+    (365 * _DAY, "jaar jaren j year years yr yrs y", "jahr jahre jahren"),
+):
+    _AGO_UNIT_SECONDS.update(dict.fromkeys(_ago_names.split(), _seconds))
+    _DE_UNIT_SECONDS.update(dict.fromkeys(_de_names.split(), _seconds))
+_AGO_UNITS = "|".join(sorted(_AGO_UNIT_SECONDS, key=len, reverse=True))
+_DE_UNITS = "|".join(sorted(_DE_UNIT_SECONDS, key=len, reverse=True))
 _NUMBER = (
     r"(?<!\d)(?<!\d[.,])(?P<{g}n>\d{{1,4}})"
     r"|(?<![^\W\d_])(?P<{g}w>(?i:één|eén|een|an|a|one|einer|einem|eine|ein))"
@@ -77,38 +73,15 @@ _PATTERN = re.compile(
 )
 _DAYS_BACK = {"eergisteren": 2, "gisteren": 1, "yesterday": 1, "gestern": 1}
 # A clock time right after these words is part of a sentence ("om 16:00"), not a label.
-_CLOCK_STOP_WORDS = frozenset(
-    [
-        "om",
-        "tot",
-        "van",
-        "vanaf",
-        "rond",
-        "tussen",
-        "en",
-        "na",
-        "voor",
-        "sinds",
-        "uiterlijk",
-        "at",
-        "to",
-        "from",
-        "until",
-        "till",
-        "by",
-        "before",
-        "after",
-        "since",
-        "around",
-        "between",
-        "and",
-        "um",
-        "bis",
-        "ab",
-        "gegen",
-        "seit",
-    ]
+_CLOCK_STOP_WORDS = _word_set(
+    "om tot van vanaf rond tussen en na voor sinds uiterlijk at to from until till by before after since around "
+    "between and um bis ab gegen seit"
 )
+# Every label contains one of these (in lower case) or a clock "H:MM": a cheap scan finds where to look.
+_ANCHORS = ("geleden", "ago", "vor", "zojuist", "zo-even", "zoeven", "zoëven", "just now", "gerade eben")
+_ANCHORS += ("gisteren", "yesterday", "gestern")
+_WINDOW = 48
+_TAIL = 24
 _LAST_WORD = re.compile(r"(\w+)[\s,]*$")
 _AM_PM = re.compile(r"\s*(?i:am|pm|a\.m\.|p\.m\.)(?!\w)")
 _EDGE = " \t\n\r\u00a0·•|–—-:,()[]"
@@ -125,7 +98,19 @@ class TimeStamp:
 
 def find_time_labels(text: str) -> list[tuple[int, int]]:
     """Spans of the time labels in `text`, in order; "16.00 uur" or "om 16:00" inside a sentence are not."""
-    return [(m.start(), m.end()) for m in _PATTERN.finditer(text) if _accept(text, m)]
+    spans: dict[int, int] = {}
+    size = len(text)
+    for anchor_start, anchor_end in _anchors(text):
+        window_end = min(size, anchor_end + _WINDOW)
+        for match in _PATTERN.finditer(text, max(0, anchor_start - _WINDOW), window_end):
+            # a match near the window's end may have been cut short; its own anchor's window sees it whole
+            if (match.end() <= window_end - _TAIL or window_end == size) and _accept(text, match):
+                spans.setdefault(match.start(), match.end())
+    found: list[tuple[int, int]] = []
+    for start in sorted(spans):
+        if not found or start >= found[-1][1]:
+            found.append((start, spans[start]))
+    return found
 
 
 def parse_time_label(label: str, now: datetime) -> TimeStamp | None:
@@ -142,6 +127,25 @@ def parse_time_label(label: str, now: datetime) -> TimeStamp | None:
     except (OverflowError, ValueError):
         return None
     return TimeStamp(label=clean, published_at=min(moment, now), precision=precision)
+
+
+def _anchors(text: str) -> list[tuple[int, int]]:
+    lower = text.lower()
+    if len(lower) != len(text):  # a few letters ("İ") grow when lower-cased: fall back to one window
+        return [(0, len(text))] if text else []
+    found: list[tuple[int, int]] = []
+    for word in _ANCHORS:
+        at = lower.find(word)
+        while at >= 0:
+            found.append((at, at + len(word)))
+            at = lower.find(word, at + 1)
+    at = text.find(":")
+    while at >= 0:
+        if text[at - 1 : at].isdigit() and text[at + 1 : at + 3].isdigit():
+            found.append((at - 2, at + 3))
+        at = text.find(":", at + 1)
+    found.sort()
+    return found
 
 
 def _accept(text: str, match: re.Match[str]) -> bool:
@@ -163,10 +167,13 @@ def _resolve(match: re.Match[str], now: datetime) -> tuple[datetime, int | None]
     groups = match.groupdict()
     if groups["now"] is not None:
         return now, _MINUTE
-    for prefix, unit in (("r", groups["ru"]), ("d", groups["du"])):
+    for prefix, unit, table in (
+        ("r", groups["ru"], _AGO_UNIT_SECONDS),
+        ("d", groups["du"], _DE_UNIT_SECONDS),
+    ):
         if unit is not None:
             count = int(groups[prefix + "n"]) if groups[prefix + "n"] is not None else 1
-            seconds = _UNITS[unit.lower()]
+            seconds = table[unit.lower()]
             return now - timedelta(seconds=count * seconds), seconds
     today = now.astimezone(LOCAL_ZONE).date()
     if groups["day"] is not None:
