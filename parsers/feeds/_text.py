@@ -19,7 +19,7 @@ _BLOCK = frozenset({
     "section", "table", "td", "th", "tr", "ul",
 })  # fmt: skip
 _HIDDEN = frozenset({"script", "style", "template", "noscript"})
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<[^<>]*>")
 
 
 class _Stripper(HTMLParser):
