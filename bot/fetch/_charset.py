@@ -70,6 +70,7 @@ _WEB_CODECS = frozenset(
     }
 )
 
+_LABEL = re.compile(r"[a-z0-9._:-]{1,40}")
 _XML_DECL = re.compile(rb"""^\s*<\?xml\s[^>]*?encoding\s*=\s*["']\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta\s[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 
@@ -80,6 +81,8 @@ def web_codec(label: str | None) -> str | None:
         return None
     label = label.strip().strip("\"'").strip().lower()
     label = _EXTRA_LABELS.get(label, label)
+    if not _LABEL.fullmatch(label):
+        return None
     try:
         name = codecs.lookup(label).name
     except LookupError:
