@@ -482,3 +482,21 @@ def test_malformed_markup_in_json_content_text(now: datetime) -> None:
     (item,) = parse_feed(json.dumps(doc), now=now)
     assert item.text.endswith("tekst & meer")
     assert "<b>" not in item.text
+
+
+@pytest.mark.parametrize(
+    ("link", "uid"),
+    [
+        ("https://www.nu.nl/buitenland/6080021/slug.html", "nu.nl#6080021"),
+        ("https://example.org/2026/11/24/12345/slug?utm_source=x", "example.org#12345"),
+        ("https://example.org/20261124/slug", "https://example.org/20261124/slug"),
+        ("https://example.org/news/abc-123456.html?x=1", "https://example.org/news/abc-123456.html"),
+        ("https://Example.ORG:443/a/b?x=1#frag", "https://example.org/a/b"),
+        ("https://example.org/?p=42&amp;utm_medium=rss", "https://example.org/?p=42"),
+        ("https://example.org/show.php?b=2&amp;a=1&amp;fbclid=z", "https://example.org/show.php?a=1&b=2"),
+    ],
+)
+def test_uid_from_link(now: datetime, link: str, uid: str) -> None:
+    data = rss(f"<item><title>T</title><link>{link}</link><guid>same-guid-for-all</guid></item>")
+    (item,) = parse_feed(data, now=now)
+    assert item.uid == uid
