@@ -117,6 +117,7 @@ class LocalSite:
         tb: TracebackType | None,
     ) -> None:
         self._closing.set()
+        self._port = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
