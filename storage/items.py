@@ -173,8 +173,10 @@ def _stored(db: Database, source: str, uids: list[str]) -> dict[str, dict[str, A
 
 
 def _rank(published_at: object, precision: int | None) -> float:
-    # `published_at` is a datetime (incoming item) or ISO text (stored row); only its absence matters here.
-    """Lower is more precise: no estimate is worst, an exact time (precision None) is best."""
+    """Lower is more precise: no estimate is worst, an exact time (precision None) is best.
+
+    `published_at` is a datetime (incoming item) or text (stored row); only whether it is there matters.
+    """
     if published_at is None:
         return float("inf")
     return 0 if precision is None else precision
