@@ -154,10 +154,10 @@ async def test_closing_wakes_delayed_handlers() -> None:
             site.fail_next("/slow", delay=60)
             pending = asyncio.create_task(patient.get(site.url("/slow")))
             await site.wait_for_requests(1, path="/slow")
-        # The site closed without waiting a minute; the request ends one way or the other, promptly.
+        # Closing cut the 60 s delay short: the handler served the page before the server went away.
         async with asyncio.timeout(5):
-            outcome = await asyncio.gather(pending, return_exceptions=True)
-    assert isinstance(outcome[0], httpx.Response | httpx.TransportError)
+            response = await pending
+    assert (response.status_code, response.text) == (200, "late")
 
 
 async def test_stream_is_chunked_and_complete(site: LocalSite, http: httpx.AsyncClient) -> None:
