@@ -20,11 +20,11 @@ _EN = {
     "paused": "Paused",
     "source_out": "Source {source} is not in your sources",
     "source_in": "Source {source} is in your sources",
-    "excluded": 'Excluded by "{keyword}" ("{found}") in the {field}',
+    "excluded": 'Excluded by {keyword} ("{found}") in the {field}',
     "no_exclusion": "No exclusion matched ({keywords})",
     "mode_all": "Mode all: you get every item from your sources",
     "no_filters": "No keywords and no countries set: you get every item from your sources",
-    "keyword": 'Matched keyword "{keyword}" ("{found}") in the {field}',
+    "keyword": 'Matched keyword {keyword} ("{found}") in the {field}',
     "no_keyword": "No keyword matched ({keywords})",
     "country_in": "Country {country} is in your countries",
     "country_none": "The item has no country; your countries: {mine}",
@@ -36,11 +36,11 @@ _NL = {
     "paused": "Gepauzeerd",
     "source_out": "Bron {source} staat niet in je bronnen",
     "source_in": "Bron {source} staat in je bronnen",
-    "excluded": 'Uitgesloten door "{keyword}" ("{found}") in de {field}',
+    "excluded": 'Uitgesloten door {keyword} ("{found}") in de {field}',
     "no_exclusion": "Geen uitsluiting gevonden ({keywords})",
     "mode_all": "Modus alles: je krijgt elk bericht uit je bronnen",
     "no_filters": "Geen trefwoorden en geen landen ingesteld: je krijgt elk bericht uit je bronnen",
-    "keyword": 'Trefwoord "{keyword}" gevonden ("{found}") in de {field}',
+    "keyword": 'Trefwoord {keyword} gevonden ("{found}") in de {field}',
     "no_keyword": "Geen trefwoord gevonden ({keywords})",
     "country_in": "Land {country} staat in je landen",
     "country_none": "Het bericht heeft geen land; jouw landen: {mine}",
@@ -56,6 +56,11 @@ class Explanation:
 
     matched: bool
     reasons: tuple[str, ...]
+
+
+def _quoted(keyword: str) -> str:
+    """A keyword in quotes, unless it is a phrase that already has them."""
+    return keyword if keyword.startswith('"') else f'"{keyword}"'
 
 
 def _listed(values: Iterable[str]) -> str:
@@ -126,7 +131,7 @@ def explain(
         hits = [(k, finder.find(k)) for k in sub.include]
         found = [(k, where) for k, where in hits if where is not None]
         for keyword, (field, quoted) in found:
-            passed.append(words["keyword"].format(keyword=keyword, found=quoted, field=words[field]))
+            passed.append(words["keyword"].format(keyword=_quoted(keyword), found=quoted, field=words[field]))
         if not found:
             failed.append(words["no_keyword"].format(keywords=_listed(sub.include)))
     if sub.mode != "all" and sub.countries:
@@ -146,7 +151,9 @@ def explain(
     if sub.exclude:
         excluded = [(k, where) for k in sub.exclude if (where := finder.find(k)) is not None]
         for keyword, (field, quoted) in excluded:
-            failed.append(words["excluded"].format(keyword=keyword, found=quoted, field=words[field]))
+            failed.append(
+                words["excluded"].format(keyword=_quoted(keyword), found=quoted, field=words[field])
+            )
         if not excluded:
             passed.append(words["no_exclusion"].format(keywords=_listed(sub.exclude)))
     return Explanation(matched, tuple(passed if matched else failed))
