@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from parsers.countries import Tags, tag_text
+from sqlite_utils import Database
 
 from bot.config import Settings, SourceSettings
 from bot.console import ConsoleSink
@@ -22,11 +22,13 @@ from bot.output import use_color
 from bot.pipeline import Poller, PollReport
 from bot.scheduler import PollScheduler
 from bot.store import Store
+from parsers.countries import Tags, tag_text
 from parsers.errors import ParseError
 from parsers.models import Item
 from storage.models import ItemEvent
 from storage.prune import prune_items
 from storage.sources import upsert_source
+from storage.transactions import transaction
 
 __all__ = ["AppError", "parse_target", "poll_once", "run_forever", "tag"]
 
@@ -136,12 +138,17 @@ async def _prune_periodically(store: Store, settings: Settings, clock: Callable[
     retention = timedelta(days=settings.retention_days)
     while True:
         try:
-            removed = await store.run(prune_items, now=clock(), retention=retention)
+            removed = await store.run(_prune, now=clock(), retention=retention)
             if removed:
                 log.info("pruned %d items older than %d days", removed, settings.retention_days)
         except Exception:
             log.exception("pruning old items failed")
         await asyncio.sleep(PRUNE_EVERY.total_seconds())
+
+
+def _prune(db: Database, *, now: datetime, retention: timedelta) -> int:
+    with transaction(db):
+        return prune_items(db, now=now, retention=retention)
 
 
 @contextlib.contextmanager
