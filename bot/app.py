@@ -57,7 +57,8 @@ async def parse_target(target: str, *, base_url: str | None, now: datetime) -> l
             body = path.read_bytes()
         except OSError as exc:
             raise AppError(f"cannot read {target}: {exc.strerror}") from None
-        text, base = decode_body(body, None), base_url
+        text, _ = decode_body(body, None)
+        base = base_url
     try:
         return extract_items(body, text, now=now, base_url=base)
     except ParseError as exc:

@@ -14,16 +14,16 @@ from datetime import datetime
 from typing import Literal
 
 import httpx
-from parsers.pages import Selectors
 from sqlite_utils import Database
 
-from bot.backoff import backoff_delay
+from bot.backoff import backoff_delay, retry_after_seconds
 from bot.config import FetchSettings, SourceSettings
 from bot.extract import extract_items
 from bot.fetch import FetchError, HttpStatusError, fetch
 from bot.store import Store
 from parsers.errors import ParseError
 from parsers.models import Item
+from parsers.pages import Selectors
 from storage.items import apply_poll
 from storage.models import ItemEvent, PollOutcome
 from storage.sources import get_source_state, record_failure, record_not_modified
@@ -79,7 +79,7 @@ class Poller:
                 max_bytes=self.fetch_settings.max_bytes,
             )
         except FetchError as exc:
-            return await self._failed(source, str(exc), retry_after=_retry_after(exc))
+            return await self._failed(source, str(exc), retry_after=self._retry_after(exc))
         now = self.clock()
         if result.not_modified:
             await self.store.run(record_not_modified, source.name, now=now)
@@ -129,6 +129,11 @@ class Poller:
             delay = max(delay, min(retry_after, self.fetch_settings.backoff_max))
         return PollReport(source.name, "failed", error=error, retry_in=delay, at=now)
 
+    def _retry_after(self, exc: FetchError) -> float | None:
+        if isinstance(exc, HttpStatusError):
+            return retry_after_seconds(exc.retry_after, self.clock())
+        return None
+
     def _delay(self, failures: int) -> float:
         return backoff_delay(
             failures, base=self.fetch_settings.backoff_base, cap=self.fetch_settings.backoff_max, rng=self.rng
@@ -156,9 +161,3 @@ def _selectors(source: SourceSettings) -> Selectors | None:
     if s is None:
         return None
     return Selectors(item=s.item, title=s.title, lead=s.lead, time=s.time, link=s.link)
-
-
-def _retry_after(exc: FetchError) -> float | None:
-    if isinstance(exc, HttpStatusError):
-        return getattr(exc, "retry_after", None)
-    return None
