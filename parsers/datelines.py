@@ -93,7 +93,7 @@ def find_datelines(
     `boundaries` are extra offsets where a segment starts (text-node starts); `labels` are the spans
     `find_time_labels(text)` gives, when the caller already has them.
     """
-    label_ends = {end for _, end in (find_time_labels(text) if labels is None else labels)}
+    label_ends: set[int] | None = None if labels is None else {end for _, end in labels}
     found: list[Dateline] = []
     done = 0
     for dash in _dashes(text):
@@ -103,7 +103,12 @@ def find_datelines(
             dateline = match_dateline(text, candidate.start())
             if dateline is None or dateline.end <= dash:
                 continue
-            if _opens_segment(text, dateline, label_ends, boundaries):
+            opens = _opens_segment(text, dateline, boundaries)
+            if opens is None:  # only a time label right before it can make this a segment start
+                if label_ends is None:
+                    label_ends = {end for _, end in find_time_labels(text)}
+                opens = _start_after_spaces(text, dateline.start) in label_ends
+            if opens:
                 found.append(dateline)
                 done = dateline.end
                 break
@@ -121,13 +126,21 @@ def _dashes(text: str) -> list[int]:
     return sorted(set(found))
 
 
-def _opens_segment(text: str, dateline: Dateline, label_ends: set[int], boundaries: Collection[int]) -> bool:
+def _start_after_spaces(text: str, start: int) -> int:
+    while start > 0 and text[start - 1] in " \t\u00a0":
+        start -= 1
+    return start
+
+
+def _opens_segment(text: str, dateline: Dateline, boundaries: Collection[int]) -> bool | None:
+    """True or False when the text around decides; None when only a time label before it could."""
     start = dateline.start
-    if start in boundaries:
+    before = _start_after_spaces(text, start)
+    previous = text[before - 1] if before else "\n"
+    if previous in _LINE_BREAKS:
         return True
-    before = start
-    while before > 0 and text[before - 1] in " \t\u00a0":
-        before -= 1
-    if before == 0 or text[before - 1] in _LINE_BREAKS or before in label_ends:
+    if start in boundaries and (dateline.agencies or not (previous.isalnum() or previous == ",")):
         return True
-    return bool(dateline.agencies) and (before == start or text[before - 1] in _SENTENCE_END)
+    if dateline.agencies and (before == start or previous in _SENTENCE_END):
+        return True
+    return None if previous.isalnum() else False
