@@ -1,17 +1,17 @@
 """`MatchIndex`: which of many subscriptions want an item, without looping over the subscriptions.
 
-One Aho-Corasick automaton holds the padded pattern of every keyword of every active subscription; a pass of
-`iter()` over the item's folded text yields the patterns present (padding makes each hit a whole-word hit, so
-no `iter_long`, which drops matches). Plain maps then lead from a pattern to the subscriptions that include or
-exclude it, from a country to the subscriptions that follow it, and from a source to the subscriptions that
-take everything from it. The work per item grows with the hits and the size of the answer, not with the
-number of subscriptions. The automaton is rebuilt lazily, on the first `match` after a change that added a
-pattern it lacks; the maps are kept up to date at once. Not thread-safe: use it from one thread or task.
+One Aho-Corasick automaton holds the padded pattern of every keyword of every active subscription; one pass of
+`iter()` over the item's folded text yields the patterns present (the padding makes every hit a whole-word
+hit, so there is no boundary to check afterwards and no need for `iter_long`, which drops matches). Plain maps
+then lead from a pattern, a country or a source to subscription ids. The work per item grows with the hits
+and the size of the answer, not with the number of subscriptions. The maps change at once on `add`, `remove`
+and `replace`; the automaton is rebuilt lazily, on the first `match` after a change brought a pattern it
+lacks. Not thread-safe: use it from one thread or task.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 import ahocorasick
@@ -31,12 +31,11 @@ class _Entry:
     exclude: tuple[str, ...]
     countries: frozenset[str]  # empty for mode "all"
     sources: frozenset[str]
-    needs_keyword: bool
-    needs_country: bool
 
     @property
-    def takes_everything(self) -> bool:
-        return not (self.needs_keyword or self.needs_country)
+    def scopes(self) -> tuple[str | None, ...]:
+        """The sources it is filed under; None stands for every source."""
+        return tuple(self.sources) if self.sources else (None,)
 
 
 def _entry(sub: Subscription) -> _Entry:
@@ -46,39 +45,53 @@ def _entry(sub: Subscription) -> _Entry:
         exclude=patterns(sub.exclude),
         countries=norm_countries(sub.countries) if filtered else frozenset(),
         sources=norm_sources(sub.sources),
-        needs_keyword=filtered and bool(sub.include),
-        needs_country=filtered and bool(sub.countries),
     )
 
 
-def _file(table: dict[str, set[int]], key: str, sub_id: int) -> bool:
-    """Add `sub_id` under `key`; True when `key` is new."""
-    ids = table.get(key)
-    if ids is None:
-        table[key] = {sub_id}
-        return True
-    ids.add(sub_id)
-    return False
+def _needs(sub: Subscription) -> tuple[bool, bool]:
+    """(needs a keyword, needs a country). A keyword list that compiles to nothing still needs a keyword."""
+    filtered = sub.mode != "all"
+    return filtered and bool(sub.include), filtered and bool(sub.countries)
 
 
-def _unfile(table: dict[str, set[int]], key: str, sub_id: int) -> None:
-    ids = table[key]
-    ids.discard(sub_id)
-    if not ids:
-        del table[key]
+class _Table(dict[Hashable, set[int]]):
+    """key -> ids, with empty sets dropped."""
+
+    def file(self, key: Hashable, sub_id: int) -> None:
+        ids = self.get(key)
+        if ids is None:
+            self[key] = {sub_id}
+        else:
+            ids.add(sub_id)
+
+    def unfile(self, key: Hashable, sub_id: int) -> None:
+        ids = self[key]
+        ids.discard(sub_id)
+        if not ids:
+            del self[key]
 
 
 class MatchIndex:
-    """Every subscription, filed so that one item finds the ones that want it."""
+    """Every subscription, filed so that one item finds the ones that want it.
+
+    How an active subscription is filed depends on what it needs, so that most answers are set unions:
+    keyword-only ones under (source or None, pattern), country-only ones under (source or None, country),
+    ones that need both under the pattern and the country (the two hits are intersected, then the sources
+    checked), and ones that take everything under their sources or None. Exclusions are filed by pattern and
+    subtracted last.
+    """
 
     def __init__(self, subscriptions: Iterable[Subscription] = ()) -> None:
         self._subs: dict[int, Subscription] = {}
         self._entries: dict[int, _Entry] = {}  # active (not paused) subscriptions only
-        self._include: dict[str, set[int]] = {}
-        self._exclude: dict[str, set[int]] = {}
-        self._by_country: dict[str, set[int]] = {}
-        self._everything_any: set[int] = set()  # take everything, from every source
-        self._everything_by_source: dict[str, set[int]] = {}
+        self._keyword_only = _Table()  # (source | None, pattern) -> ids
+        self._country_only = _Table()  # (source | None, code) -> ids
+        self._both_keyword = _Table()  # pattern -> ids that also need a country
+        self._both_country = _Table()  # code -> ids that also need a keyword
+        self._exclude = _Table()  # pattern -> ids
+        self._everything = _Table()  # source | None -> ids
+        self._pattern_uses: dict[str, int] = {}
+        self._built: frozenset[str] = frozenset()  # the patterns in the automaton
         self._automaton: ahocorasick.Automaton | None = None
         self._stale = False
         for sub in subscriptions:
@@ -95,44 +108,17 @@ class MatchIndex:
         if sub.id in self._subs:
             raise ValueError(f"subscription {sub.id} is already in the index; use replace()")
         self._subs[sub.id] = sub
-        if sub.paused:
-            return
-        entry = _entry(sub)
-        self._entries[sub.id] = entry
-        new_pattern = False
-        for pattern in entry.include:
-            new_pattern |= _file(self._include, pattern, sub.id) and pattern not in self._exclude
-        for pattern in entry.exclude:
-            new_pattern |= _file(self._exclude, pattern, sub.id) and pattern not in self._include
-        self._stale |= new_pattern
-        for code in entry.countries:
-            _file(self._by_country, code, sub.id)
-        if entry.takes_everything:
-            if entry.sources:
-                for source in entry.sources:
-                    _file(self._everything_by_source, source, sub.id)
-            else:
-                self._everything_any.add(sub.id)
+        if not sub.paused:
+            entry = _entry(sub)
+            self._entries[sub.id] = entry
+            self._file(sub, entry, add=True)
 
     def remove(self, sub_id: int) -> None:
         """Forget a subscription; `KeyError` if it is not here."""
-        del self._subs[sub_id]
+        sub = self._subs.pop(sub_id)
         entry = self._entries.pop(sub_id, None)
-        if entry is None:
-            return
-        # A pattern nobody uses any more stays in the automaton until the next rebuild; its hits find no ids.
-        for pattern in entry.include:
-            _unfile(self._include, pattern, sub_id)
-        for pattern in entry.exclude:
-            _unfile(self._exclude, pattern, sub_id)
-        for code in entry.countries:
-            _unfile(self._by_country, code, sub_id)
-        if entry.takes_everything:
-            if entry.sources:
-                for source in entry.sources:
-                    _unfile(self._everything_by_source, source, sub_id)
-            else:
-                self._everything_any.discard(sub_id)
+        if entry is not None:
+            self._file(sub, entry, add=False)
 
     def replace(self, sub: Subscription) -> None:
         """File `sub` in place of the subscription with its id (or add it if there is none)."""
@@ -140,14 +126,43 @@ class MatchIndex:
             self.remove(sub.id)
         self.add(sub)
 
+    def _file(self, sub: Subscription, entry: _Entry, *, add: bool) -> None:
+        """File (or unfile) an active subscription in every table it belongs in."""
+        sub_id = sub.id
+        needs_keyword, needs_country = _needs(sub)
+        filings: list[tuple[_Table, Hashable]] = [(self._exclude, p) for p in entry.exclude]
+        if needs_keyword and needs_country:
+            filings += [(self._both_keyword, p) for p in entry.include]
+            filings += [(self._both_country, c) for c in entry.countries]
+        elif needs_keyword:
+            filings += [(self._keyword_only, (s, p)) for s in entry.scopes for p in entry.include]
+        elif needs_country:
+            filings += [(self._country_only, (s, c)) for s in entry.scopes for c in entry.countries]
+        else:
+            filings += [(self._everything, s) for s in entry.scopes]
+        for table, key in filings:
+            if add:
+                table.file(key, sub_id)
+            else:
+                table.unfile(key, sub_id)
+        # Count each pattern once per subscription, however many tables it is filed in.
+        for pattern in set(entry.include if needs_keyword else ()) | set(entry.exclude):
+            uses = self._pattern_uses.get(pattern, 0) + (1 if add else -1)
+            if uses:
+                self._pattern_uses[pattern] = uses
+                self._stale |= pattern not in self._built
+            else:
+                # Left in the automaton until the next rebuild; its hits then find no ids.
+                del self._pattern_uses[pattern]
+
     def rebuild(self) -> None:
         """Build the automaton now instead of on the next `match` (for timing, or to warm up)."""
-        keys = self._include.keys() | self._exclude.keys()
-        if not keys:
+        self._built = frozenset(self._pattern_uses)
+        if not self._built:
             self._automaton = None
         else:
             automaton = ahocorasick.Automaton()
-            for pattern in keys:
+            for pattern in self._built:
                 automaton.add_word(pattern, pattern)
             automaton.make_automaton()
             self._automaton = automaton
@@ -157,34 +172,33 @@ class MatchIndex:
         """Ids of the subscriptions that want `item` from `source`, sorted."""
         if self._stale:
             self.rebuild()
-        included: set[int] = set()
-        excluded: set[int] = set()
-        if self._automaton is not None:
-            seen: set[str] = set()
-            for _end, pattern in self._automaton.iter(item_text(item)):
-                if pattern in seen:
-                    continue
-                seen.add(pattern)
-                if ids := self._include.get(pattern):
-                    included |= ids
-                if ids := self._exclude.get(pattern):
-                    excluded |= ids
-        by_country: set[int] = set()
-        for code in norm_countries(item.countries):
-            if ids := self._by_country.get(code):
-                by_country |= ids
         src = norm_source(source)
         found: set[int] = set()
-        for sub_id in included | by_country:
-            entry = self._entries[sub_id]
-            if entry.needs_keyword and sub_id not in included:
-                continue
-            if entry.needs_country and sub_id not in by_country:
-                continue
-            if entry.sources and src not in entry.sources:
-                continue
-            found.add(sub_id)
-        found |= self._everything_any
-        found |= self._everything_by_source.get(src, set())
+        excluded: set[int] = set()
+        both_keyword: set[int] = set()
+        if self._automaton is not None:
+            hits = {pattern for _end, pattern in self._automaton.iter(item_text(item))}
+            for pattern in hits:
+                for key in ((None, pattern), (src, pattern)):
+                    if ids := self._keyword_only.get(key):
+                        found |= ids
+                if ids := self._both_keyword.get(pattern):
+                    both_keyword |= ids
+                if ids := self._exclude.get(pattern):
+                    excluded |= ids
+        both_country: set[int] = set()
+        for code in norm_countries(item.countries):
+            for key in ((None, code), (src, code)):
+                if ids := self._country_only.get(key):
+                    found |= ids
+            if ids := self._both_country.get(code):
+                both_country |= ids
+        for sub_id in both_keyword & both_country:
+            sources = self._entries[sub_id].sources
+            if not sources or src in sources:
+                found.add(sub_id)
+        for key in (None, src):
+            if ids := self._everything.get(key):
+                found |= ids
         found -= excluded
         return sorted(found)
