@@ -19,6 +19,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from html import escape
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
@@ -102,6 +103,8 @@ def parse_wire_page(
         raise NotHtmlError("the body is not an HTML page")
     if selectors is not None:
         _check_selectors(selectors)
+    if (b"<" if isinstance(html, bytes) else "<") not in html[:65536]:
+        html = _plain_text_page(html)  # text/plain: its line breaks are the only structure it has
     tree = LexborHTMLParser(_parser_input(html))
     tree.strip_tags(_STRIP)
     now = now.astimezone(UTC)
@@ -206,7 +209,8 @@ class _Slot:
     lead_end: int  # the lead is text[dateline.end:lead_end]
     gap_start: int  # where the text before this dateline starts to be its own
     gap_end: int  # the next dateline's start
-    container: tuple[int, int] | None
+    container: tuple[int, int] | None  # the largest element holding this dateline and no other
+    scope: tuple[int, int] | None  # the smallest element holding this dateline and a neighbouring one
     label: _Label | None = None
     loose: bool = False  # the label was found outside any container, by the page's label order
     title: tuple[int, int] | None = None
@@ -270,8 +274,9 @@ def _slots(lay: _Layout, datelines: list[Dateline], labels: list[_Label]) -> lis
             _common(paths[i], paths[i + 1]) if i + 1 < len(datelines) else 0,
         )
         container = lay.ranges.get(paths[i][depth]) if depth < len(paths[i]) else None
+        scope = lay.ranges.get(paths[i][depth - 1]) if depth else None
         gap_start = slots[-1].lead_end if slots else 0
-        slot = _Slot(dateline, lead_end, gap_start, gap_end, container)
+        slot = _Slot(dateline, lead_end, gap_start, gap_end, container, scope)
         if container:
             slot.label = _container_label(slot, labels)
         slots.append(slot)
@@ -347,11 +352,11 @@ def _too_much_text(text: str, slot: _Slot) -> bool:
 def _loose_title(
     lay: _Layout, slot: _Slot, previous: _Slot | None, time_first: bool
 ) -> tuple[int, int] | None:
-    """A heading or link between this item's own label (or the previous item's) and its dateline."""
-    if time_first and slot.label and slot.label.end <= slot.dateline.start:
-        start = slot.label.end
-    elif not time_first and previous and previous.loose and previous.label:
-        start = max(previous.label.end, slot.gap_start)
+    """A heading or link after the previous item's lead (or its label, when labels follow leads)."""
+    if previous and previous.loose and previous.label:
+        start = slot.gap_start if time_first else max(previous.label.end, slot.gap_start)
+    elif slot.scope:  # the first item of a list: only what the list itself holds
+        start = max(slot.scope[0], slot.gap_start)
     else:
         return None
     found = [(s, e) for s, e in lay.headings if start <= s and e <= slot.dateline.start]
@@ -486,11 +491,12 @@ def _selector_items(root: LexborNode, sel: Selectors, now: datetime, base_url: s
         if not body:
             continue
         url = _selector_link(node, sel.link, base_url)
+        place, agencies = (dateline.place, dateline.agencies) if dateline else (None, ())
         items.append(
             Item(
-                uid=canonical_url(url) if url else text_uid(dateline.place if dateline else None, (), body),
-                place=dateline.place if dateline else None,
-                agencies=dateline.agencies if dateline else (),
+                uid=canonical_url(url) if url else text_uid(place, agencies, body),
+                place=place,
+                agencies=agencies,
                 title=title or None,
                 text=body,
                 url=url,
@@ -524,11 +530,19 @@ def _selector_link(node: LexborNode, selector: str | None, base_url: str | None)
         link = node
     if link is None and not selector:
         link = node.css_first("a[href]")
+        parent, hops = node.parent, 0
+        while link is None and parent is not None and hops < 3:  # a card wrapped in its link
+            link, parent, hops = (parent if parent.tag == "a" else None), parent.parent, hops + 1
     href = (link.attributes.get("href") or "") if link else ""
     return _absolute(href, base_url)
 
 
 # --- bytes ---------------------------------------------------------------------------------------------------
+
+
+def _plain_text_page(body: str | bytes) -> str:
+    text = _decode(body) if isinstance(body, bytes) else body
+    return "<body>" + escape(text).replace("\n", "<br>") + "</body>"
 
 
 def _parser_input(html: str | bytes) -> str | bytes:
