@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from bot.matching import MatchIndex, explain, matches
-from parsers.identity import content_hash
+from bot.matching import MatchIndex, explain, fold_words, matches
+from parsers.identity import content_hash, normalize_space
 from parsers.models import Item
 from storage.models import Subscription
 
@@ -142,3 +144,18 @@ def test_keywords_taken_from_the_text_match_it(raw: str) -> None:
         if any(ch.isalnum() for ch in word):
             assert matches(item, "nos", sub), word
             assert MatchIndex([sub]).match(item, "nos") == [1]
+
+
+@given(text, st.data())
+def test_explain_quotes_the_words_that_matched(raw: str, data: st.DataObject) -> None:
+    words = [word for word in raw.split() if fold_words(word) and not word.rstrip('"').endswith("*")]
+    if not words:
+        return
+    word = data.draw(st.sampled_from(words))
+    item = make_item(None, raw, ())
+    reasons = explain(item, "nos", Subscription(id=1, destination="test", include=(word,))).reasons
+    quoted = re.fullmatch(r'Matched keyword .* \("(.*)"\) in the lead', reasons[0], re.DOTALL)
+    assert quoted is not None, reasons
+    if not quoted[1].endswith("…"):
+        assert f" {fold_words(word)} " in f" {fold_words(quoted[1])} "
+        assert normalize_space(quoted[1]) in normalize_space(raw)
