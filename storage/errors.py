@@ -8,6 +8,7 @@ StorageError
 │   ├── NotInTransaction     a multi-row write was called outside `transaction(db)`
 │   └── NestedTransaction    `transaction(db)` was opened inside another one
 ├── UnknownSource            no source of that name (config sync has not added it)
+├── UnknownDestination       no destination (chat, channel, console) with that key
 └── InvalidArgument          a naive datetime, a retention of zero, a limit below one, ...
 """
 
@@ -24,6 +25,7 @@ __all__ = [
     "SchemaTooNew",
     "StorageError",
     "TransactionMisuse",
+    "UnknownDestination",
     "UnknownSource",
 ]
 
@@ -79,6 +81,14 @@ class UnknownSource(StorageError):
     def __init__(self, name: str) -> None:
         self.name = name
         super().__init__(f"unknown source {name!r}: it is not in the database (add it to the config first)")
+
+
+class UnknownDestination(StorageError):
+    """No destination with this key is stored."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"unknown destination {key!r}: no chat or channel with that key is set up")
 
 
 class InvalidArgument(StorageError, ValueError):

@@ -113,6 +113,85 @@ def m003_item_events(db: Database) -> None:
     db.execute("CREATE INDEX idx_item_events_at ON item_events(at)")
 
 
+@migration
+def m004_destinations(db: Database) -> None:
+    """Where alerts go: one row per chat, topic or channel (or the console), keyed by an opaque string."""
+    db.execute(
+        """
+        CREATE TABLE destinations (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            platform TEXT NOT NULL,
+            chat_id TEXT NOT NULL,
+            thread_id TEXT,
+            guild_id TEXT,
+            language TEXT NOT NULL DEFAULT 'nl' CHECK (language IN ('nl', 'en')),
+            style TEXT NOT NULL DEFAULT 'full' CHECK (style IN ('full', 'compact')),
+            edit_policy TEXT NOT NULL DEFAULT 'edit' CHECK (edit_policy IN ('edit', 'new', 'ignore')),
+            paused INTEGER NOT NULL DEFAULT 0,
+            disabled_reason TEXT,
+            disabled_at TEXT,
+            created_by TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+
+
+@migration
+def m005_subscriptions(db: Database) -> None:
+    """What a destination wants: at most one subscription per destination; keyword lists as JSON arrays."""
+    db.execute(
+        """
+        CREATE TABLE subscriptions (
+            id INTEGER PRIMARY KEY,
+            destination_id INTEGER NOT NULL UNIQUE REFERENCES destinations(id) ON DELETE CASCADE,
+            include TEXT NOT NULL DEFAULT '[]',
+            exclude TEXT NOT NULL DEFAULT '[]',
+            countries TEXT NOT NULL DEFAULT '[]',
+            sources TEXT NOT NULL DEFAULT '[]',
+            mode TEXT NOT NULL DEFAULT 'filtered' CHECK (mode IN ('all', 'filtered')),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+
+
+@migration
+def m006_outbox(db: Database) -> None:
+    """One row per (destination, item version) and its delivery state; no foreign key to items (pruning)."""
+    db.execute(
+        """
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            destination_id INTEGER NOT NULL REFERENCES destinations(id) ON DELETE CASCADE,
+            source TEXT NOT NULL,
+            uid TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('new', 'updated')),
+            event TEXT NOT NULL,    -- JSON snapshot of the item event
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'expired', 'dropped')),
+            reason TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            plain INTEGER NOT NULL DEFAULT 0,
+            as_new INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            next_attempt_at TEXT NOT NULL,
+            last_attempt_at TEXT,
+            last_error TEXT,
+            finished_at TEXT,       -- when it reached sent, failed, expired or dropped
+            sent_ref TEXT,
+            UNIQUE (destination_id, source, uid, version)
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_outbox_status_destination ON outbox(status, destination_id, id)")
+    db.execute("CREATE INDEX idx_outbox_created_at ON outbox(created_at)")
+
+
 def apply_migrations(db: Database, *, path: str | Path = "") -> list[str]:
     """Apply the pending migrations; return their names (empty when the schema is current).
 

@@ -8,10 +8,27 @@ from typing import Literal
 
 from parsers.models import Item
 
-__all__ = ["EventKind", "ItemEvent", "PollOutcome", "SourceState", "Subscription", "SubscriptionMode"]
+__all__ = [
+    "Destination",
+    "EditPolicy",
+    "EventKind",
+    "ItemEvent",
+    "Language",
+    "MessageStyle",
+    "OutboxRow",
+    "OutboxStatus",
+    "PollOutcome",
+    "SourceState",
+    "Subscription",
+    "SubscriptionMode",
+]
 
 EventKind = Literal["new", "updated"]
 SubscriptionMode = Literal["all", "filtered"]
+Language = Literal["nl", "en"]
+MessageStyle = Literal["full", "compact"]
+EditPolicy = Literal["edit", "new", "ignore"]
+OutboxStatus = Literal["pending", "sending", "sent", "failed", "expired", "dropped"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,3 +93,78 @@ class PollOutcome:
     unchanged: int = 0
     seeded: bool = False
     problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """A place alerts go to: a Telegram chat (or forum topic), a Discord channel, the console.
+
+    `key` is the opaque string the adapters own (`telegram:-1001234`, `telegram:-1001234:56`,
+    `discord:987654321`, `console`); `chat_id` and `thread_id` are its parts. `edit_policy` says what an edit
+    at the source does: `edit` the message already sent, send a `new` one, or `ignore` it. A destination with
+    a `disabled_reason` gets nothing until it is enabled again; a `paused` one keeps its settings but gets no
+    new alerts.
+    """
+
+    id: int
+    key: str
+    platform: str
+    chat_id: str
+    thread_id: str | None = None
+    guild_id: str | None = None
+    language: Language = "nl"
+    style: MessageStyle = "full"
+    edit_policy: EditPolicy = "edit"
+    paused: bool = False
+    disabled_reason: str | None = None
+    created_by: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        """Neither paused nor disabled."""
+        return not self.paused and self.disabled_reason is None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    """One alert for one destination: an item version, its delivery state and the platform's message ref.
+
+    `event` is the snapshot taken when the row was queued, so delivery never needs the item row (which may have
+    been pruned). `reason` says why the row is where it is (`sent`, `digest`, `edited`, `superseded by v3`,
+    `destination gone: ...`); `plain` asks the next attempt for the plainest form (after a rejected message),
+    `as_new` asks for a new message instead of an edit (after a rejected edit).
+    """
+
+    id: int
+    destination_id: int
+    destination: str  # the destination's key at the time the row was read
+    event: ItemEvent
+    status: OutboxStatus
+    created_at: datetime
+    next_attempt_at: datetime
+    attempts: int = 0
+    reason: str | None = None
+    last_error: str | None = None
+    last_attempt_at: datetime | None = None
+    finished_at: datetime | None = None  # when it reached a terminal state
+    sent_ref: str | None = None
+    plain: bool = False
+    as_new: bool = False
+
+    @property
+    def source(self) -> str:
+        return self.event.source
+
+    @property
+    def uid(self) -> str:
+        return self.event.item.uid
+
+    @property
+    def version(self) -> int:
+        return self.event.version
+
+    @property
+    def kind(self) -> EventKind:
+        return self.event.kind
