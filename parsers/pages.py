@@ -479,13 +479,13 @@ def _selector_items(root: LexborNode, sel: Selectors, now: datetime, base_url: s
         lead_node = node.css_first(sel.lead) if sel.lead else None
         time_node = node.css_first(sel.time) if sel.time else None
         title = normalize_space(title_node.text(separator=" ")) if title_node else ""
-        whole = normalize_space(node.text(separator=" "))
-        lead = normalize_space(lead_node.text(separator=" ")) if lead_node else whole
+        lead = normalize_space((lead_node or node).text(separator=" "))
         label, published_at, precision = _selector_time(time_node, lead if time_node is None else "", now)
-        if lead_node is None:
-            lead = normalize_space(lead.replace(title, " ", 1) if title else lead)
-        if label and time_node is None:
-            lead = normalize_space(lead.replace(label, " ", 1))
+        shown = normalize_space(time_node.text(separator=" ")) if time_node else label
+        # without a lead selector the lead is what the item holds besides its title and time
+        for part in [title, shown] if lead_node is None else [shown if time_node is None else None]:
+            if part:
+                lead = normalize_space(lead.replace(part, " ", 1))
         dateline = match_dateline(lead)
         body = normalize_space(_READ_MORE.sub("", lead[dateline.end :] if dateline else lead)) or title
         if not body:
