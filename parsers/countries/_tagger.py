@@ -1,0 +1,279 @@
+"""Tag a text with the countries and regions it is about: dateline country first, then order of mention.
+
+Matching runs an Aho-Corasick automaton over the folded text (one character folded to one, so offsets index
+the original), keeps matches that stand on word boundaries and pass their form's checks (case, names of
+people, language), then takes leftmost-longest spans ("Noord-Korea" before "Korea", "Verenigde Naties"
+before nothing at all).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+import ahocorasick
+
+from parsers.countries._data import Ambiguity, Form, dataset, gazetteer, place_key
+from parsers.countries._text import detect_language, fold_key, fold_text, word_set
+from parsers.models import CountryEvidence
+
+__all__ = ["Tags", "resolve_place", "tag_text"]
+
+logger = logging.getLogger(__name__)
+
+# Capitalised words that may stand next to a person's name without making it one ("in Jordan",
+# "President of Chad", "Jordan's"), lower-cased.
+_NEUTRAL = word_set(
+    """
+    de het een en in op van voor naar uit met bij door over tegen tussen na om aan als dat die dit deze toen
+    ook maar nu zo wel niet volgens sinds tijdens zowel noch of want dus toch zelfs alleen ook buurland
+    the a an and in on of for to from with at by as but or nor while after before since during also both
+    neighbouring neighboring northern southern eastern western central president premier minister king
+    queen prince koning koningin prins regering government army leger state staat republic republiek
+    foreign buitenlandse defence defense interior prime crown police politie
+    """
+)
+_AP_STATES = frozenset(
+    fold_key(abbreviation)
+    for abbreviation in word_set(
+        """Ala. Ariz. Ark. Calif. Colo. Conn. Del. Fla. Ga. Ill. Ind. Kan. Kans. Ky. La. Md. Mass. Mich. Minn.
+        Miss. Mo. Mont. Neb. Nev. N.H. N.J. N.M. N.Y. N.C. N.D. Okla. Ore. Pa. R.I. S.C. S.D. Tenn. Tex. Vt.
+        Va. Wash. W.Va. Wis. Wyo. D.C."""
+    )
+)
+_LEADING_DATELINE = re.compile(
+    r"\s*([A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.\- /]{1,40}?)(?:,\s*([^()\n,]{2,30}?))?\s*\([A-Za-z/ .]{2,30}\)\s*[-–—]\s"
+)
+_PLACE_SUFFIXES = ("-STAD", " STAD", " CITY")
+
+
+@dataclass(frozen=True, slots=True)
+class Tags:
+    """What a text is about: ISO 3166-1 alpha-2 codes, region ids, and why."""
+
+    countries: tuple[str, ...]
+    regions: tuple[str, ...]
+    evidence: tuple[CountryEvidence, ...]
+
+
+@cache
+def _automaton() -> ahocorasick.Automaton:
+    by_key: dict[str, list[Form]] = {}
+    for form in dataset().forms:
+        by_key.setdefault(fold_text(form.text), []).append(form)
+    automaton = ahocorasick.Automaton()
+    for key, forms in by_key.items():
+        automaton.add_word(key, (len(key), tuple(forms)))
+    automaton.make_automaton()
+    return automaton
+
+
+def _word_before(text: str, start: int) -> str:
+    """The whitespace-separated word right before `start`, or "" if punctuation intervenes."""
+    i = start
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    if i == start or i == 0:
+        return ""
+    j = i
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] in "-'’."):
+        j -= 1
+    return text[j:i]
+
+
+def _word_after(text: str, end: int) -> str:
+    i = end
+    while i < len(text) and text[i] in " \t":
+        i += 1
+    if i == end:
+        return ""
+    j = i
+    while j < len(text) and (text[j].isalnum() or text[j] in "-'’"):
+        j += 1
+    return text[i:j]
+
+
+def _is_capitalised_name(word: str) -> bool:
+    return bool(word) and word[0].isupper() and fold_key(word).strip(".'’") not in _NEUTRAL
+
+
+def _is_all_caps(word: str) -> bool:
+    letters = [ch for ch in word if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+class _Context:
+    """Per-text facts a form's checks may need, computed at most once."""
+
+    __slots__ = ("_lang", "folded", "text")
+
+    def __init__(self, text: str, folded: str) -> None:
+        self.text = text
+        self.folded = folded
+        self._lang: str | None = None
+
+    @property
+    def lang(self) -> str:
+        if self._lang is None:
+            self._lang = detect_language(self.folded)
+        return self._lang
+
+
+def _accepts(form: Form, start: int, end: int, ctx: _Context) -> bool:
+    text = ctx.text
+    if form.exact:
+        if text[start:end] != form.text:
+            return False
+        if form.caps_guard and (
+            _is_all_caps(_word_before(text, start)) or _is_all_caps(_word_after(text, end))
+        ):
+            return False
+    elif form.text[0].isupper() and not text[start].isupper():
+        return False
+    if form.lang is not None and form.lang != ctx.lang:
+        return False
+    return not (
+        form.name_risk
+        and (_is_capitalised_name(_word_before(text, start)) or _is_capitalised_name(_word_after(text, end)))
+    )
+
+
+def _matches(ctx: _Context, skip_until: int) -> list[tuple[int, int, Form]]:
+    """Leftmost-longest accepted matches, in text order."""
+    folded = ctx.folded
+    size = len(folded)
+    found: list[tuple[int, int, Form]] = []
+    for last, (length, forms) in _automaton().iter(folded):
+        start = last - length + 1
+        end = last + 1
+        if start < skip_until:
+            continue
+        if (start > 0 and folded[start - 1].isalnum()) or (end < size and folded[end].isalnum()):
+            continue
+        for form in forms:
+            if _accepts(form, start, end, ctx):
+                found.append((start, end, form))
+                break
+    found.sort(key=lambda match: (match[0], match[0] - match[1]))
+    chosen: list[tuple[int, int, Form]] = []
+    reached = 0
+    for match in found:
+        if match[0] >= reached:
+            chosen.append(match)
+            reached = match[1]
+    return chosen
+
+
+def _resolve_ambiguous(ambiguity: Ambiguity, ctx: _Context) -> str | None:
+    code = ambiguity.by_lang.get(ctx.lang)
+    if code:
+        return code
+    for code, cues in ambiguity.cues:
+        for cue in cues:
+            if re.search(r"(?<!\w)" + re.escape(cue) + r"(?!\w)", ctx.folded):
+                return code
+    return None
+
+
+def _lookup_place(name: str) -> str | None:
+    key = place_key(name)
+    if not key:
+        return None
+    code = dataset().places.get(key) or gazetteer().get(key)
+    if code is None:
+        for suffix in _PLACE_SUFFIXES:
+            if key.endswith(suffix) and len(key) > len(suffix) + 2:
+                return _lookup_place(key[: -len(suffix)])
+    return code
+
+
+def _qualifier_codes(qualifier: str) -> set[str]:
+    """Countries a dateline qualifier may mean: "Ga." -> {US}; "Ukraine" -> {UA}; "Georgia" -> {US, GE}."""
+    folded = fold_key(qualifier)
+    if folded in _AP_STATES:
+        return {"US"}
+    data = dataset()
+    ambiguity = data.ambiguous.get(folded)
+    if ambiguity is not None:
+        return {code for code, _ in ambiguity.cues} | set(ambiguity.by_lang.values())
+    code = data.lookup.get(folded) or _lookup_place(qualifier)
+    return {code} if code else set()
+
+
+def resolve_place(place: str) -> str | None:
+    """The country of one dateline place ("MEITAR", "KYIV, Ukraine", "SAVANNAH, Ga."), or None."""
+    city, _, qualifier = place.partition(",")
+    code = _lookup_place(city)
+    options = _qualifier_codes(qualifier) if qualifier.strip() else set()
+    if options and code not in options and len(options) == 1:
+        return next(iter(options))
+    return code
+
+
+def _dateline(place: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for part in re.split(r"\s*/\s*", place.strip()):
+        if not part:
+            continue
+        code = resolve_place(part)
+        if code is None:
+            logger.info("unknown dateline place %r", part)
+        else:
+            out.append((code, part))
+    return out
+
+
+def tag_text(text: str, *, place: str | None = None) -> Tags:
+    """Countries, regions and evidence of `text`, whose dateline place is `place`.
+
+    Without `place`, a leading dateline in the text itself ("MEITAR (ANP/AFP) - ...") is used.
+    """
+    skip_until = 0
+    if place is None:
+        leading = _LEADING_DATELINE.match(text)
+        if leading:
+            place = leading.group(1) + (f", {leading.group(2)}" if leading.group(2) else "")
+            skip_until = leading.end()
+    countries: dict[str, None] = {}
+    regions: dict[str, None] = {}
+    evidence: list[CountryEvidence] = []
+    if place:
+        for code, part in _dateline(place):
+            if code not in countries:
+                countries[code] = None
+                evidence.append(CountryEvidence(code, "dateline", part, -1))
+    ctx = _Context(text, fold_text(text))
+    seen: set[tuple[str, str]] = set()
+    ambiguous = dataset().ambiguous
+    add: Callable[[str, str, str, int], None] = _adder(countries, evidence, seen)
+    for start, end, form in _matches(ctx, skip_until):
+        if form.kind == "block":
+            continue
+        if form.kind == "region":
+            regions.setdefault(form.target)
+            continue
+        code = form.target
+        kind = form.kind
+        if form.kind == "ambiguous":
+            resolved = _resolve_ambiguous(ambiguous[fold_key(form.text)], ctx)
+            if resolved is None:
+                continue
+            code, kind = resolved, "name"
+        add(code, kind, text[start:end], start)
+    return Tags(tuple(countries), tuple(regions), tuple(evidence))
+
+
+def _adder(
+    countries: dict[str, None], evidence: list[CountryEvidence], seen: set[tuple[str, str]]
+) -> Callable[[str, str, str, int], None]:
+    def add(code: str, kind: str, words: str, start: int) -> None:
+        countries.setdefault(code)
+        key = (code, fold_key(words))
+        if key not in seen:
+            seen.add(key)
+            evidence.append(CountryEvidence(code, kind, words, start))
+
+    return add
