@@ -1,0 +1,116 @@
+"""The platform-neutral alert: everything a message about one item version shows, in one language.
+
+Built from the event snapshot an outbox row keeps (`alert_from_event`); every formatter in `bot.formatting`
+renders this one model, so Telegram, Discord and the console say the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from parsers.countries import CountryError, country_name, flag
+from storage.models import EventKind, ItemEvent, Language, MessageStyle
+
+__all__ = ["LOCAL_TZ", "Alert", "alert_from_event"]
+
+# The sources are Dutch news sites; times are shown as their readers see them.
+LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
+MAX_FLAGS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One item version as a message shows it. Text fields are raw news text: formatters escape them."""
+
+    kind: EventKind
+    version: int
+    source: str
+    uid: str
+    title: str | None
+    lead: str
+    place: str | None
+    agencies: tuple[str, ...]
+    countries: tuple[str, ...]
+    country_names: tuple[str, ...]  # in `language`
+    flags: str  # up to three flag emoji
+    url: str | None
+    published_at: datetime | None
+    approximate: bool  # the time comes from a relative label ("5 minutes ago")
+    time_label: str | None
+    language: Language = "nl"
+    style: MessageStyle = "full"
+    seen_at: datetime | None = None  # when wirewatch first queued this version
+
+    @property
+    def edited(self) -> bool:
+        return self.kind == "updated"
+
+    @property
+    def dateline(self) -> str:
+        """`KYIV (ANP/AFP)`, `KYIV`, or empty."""
+        if not self.place:
+            return ""
+        return f"{self.place} ({'/'.join(self.agencies)})" if self.agencies else self.place
+
+    @property
+    def headline(self) -> str:
+        """The title, or the lead when the item has none."""
+        return self.title or self.lead
+
+    def local_time(self) -> str | None:
+        """`14:05` (`~14:05` when approximate), with the date (`26-11 14:05`) when not published the day it was
+        seen; falls back to the source's own time label; None when nothing is known."""
+        if self.published_at is None:
+            return self.time_label
+        local = self.published_at.astimezone(LOCAL_TZ)
+        text = f"{local:%H:%M}"
+        if self.seen_at is not None and self.seen_at.astimezone(LOCAL_TZ).date() != local.date():
+            text = f"{local:%d-%m} {text}"
+        return f"~{text}" if self.approximate else text
+
+
+def alert_from_event(
+    event: ItemEvent,
+    *,
+    language: Language = "nl",
+    style: MessageStyle = "full",
+    seen_at: datetime | None = None,
+) -> Alert:
+    """The alert for `event` as a destination in `language` with message `style` sees it."""
+    item = event.item
+    return Alert(
+        kind=event.kind,
+        version=event.version,
+        source=event.source,
+        uid=item.uid,
+        title=item.title,
+        lead=item.text,
+        place=item.place,
+        agencies=item.agencies,
+        countries=item.countries,
+        country_names=tuple(_name(code, language) for code in item.countries),
+        flags="".join(_flag(code) for code in item.countries[:MAX_FLAGS]),
+        url=item.url,
+        published_at=item.published_at,
+        approximate=item.published_precision is not None,
+        time_label=item.time_label,
+        language=language,
+        style=style,
+        seen_at=seen_at,
+    )
+
+
+def _name(code: str, language: Language) -> str:
+    try:
+        return country_name(code, language)
+    except CountryError:  # a code from an older country list: show it as it is
+        return code
+
+
+def _flag(code: str) -> str:
+    try:
+        return flag(code)
+    except CountryError:
+        return ""
