@@ -50,38 +50,52 @@ _NUMBER = (
 _LOWER = "a-zß-öø-ÿ"
 _CLOCK = r"(?P<{g}hh>[01]?\d|2[0-3]):(?P<{g}mm>[0-5]\d)(?![\d:])"
 
-_PATTERN = re.compile(
-    # "8 minuten geleden", "een uur geleden", "39 mins ago", "2u geleden"
-    r"(?:" + _NUMBER.format(g="r") + r")\s*(?P<ru>(?i:" + _AGO_UNITS + r"))\.?\s+(?i:geleden|ago)"
-    r"(?![" + _LOWER + r"])"
-    # "vor 8 Stunden", "VOR 14 STUNDEN"
-    r"|(?<![^\W\d_])(?i:vor)\s+(?:" + _NUMBER.format(g="d") + r")\s*(?P<du>(?i:" + _DE_UNITS + r"))\.?"
-    r"(?![" + _LOWER + r"])"
-    # "zojuist", "just now"
-    r"|(?<![^\W\d_])(?P<now>(?i:zojuist|zo-even|zoëven|zoeven|just now|moments ago|a moment ago|"
-    r"(?:a )?few seconds ago|enkele seconden geleden|gerade eben))(?![" + _LOWER + r"])"
-    # "gisteren", "gisteren 14:32", "vandaag om 09:15 uur"
-    r"|(?<![^\W\d_])(?:(?P<day>(?i:eergisteren|gisteren|yesterday|gestern))"
-    r"(?:\s*,?\s*(?:(?i:om|at|um)\s+)?" + _CLOCK.format(g="day") + r"(?:\s*(?i:uur|uhr)(?![^\W\d_]))?)?"
-    r"|(?P<today>(?i:vandaag|today|heute))\s*,?\s*(?:(?i:om|at|um)\s+)?"
-    + _CLOCK.format(g="today")
-    + r"(?:\s*(?i:uur|uhr)(?![^\W\d_]))?)(?!["
-    + _LOWER
-    + r"])"
-    # "11:40", "11:40 uur"
-    r"|(?<![\d:])" + _CLOCK.format(g="") + r"(?:\s*(?i:uur|uhr)(?![^\W\d_]))?"
+_END = r"(?![" + _LOWER + r"])"  # a label never runs on into a lower-case letter (upper case: glued dateline)
+_UHR = r"(?:\s*(?i:uur|uhr)(?![^\W\d_]))?"
+_ON = r"\s*,?\s*(?:(?i:om|at|um)\s+)?"
+# "8 minuten geleden", "een uur geleden", "39 mins ago", "2u geleden", "a moment ago"
+_AGO = (
+    r"(?:"
+    + _NUMBER.format(g="r")
+    + r")\s*(?P<ru>(?i:"
+    + _AGO_UNITS
+    + r"))\.?\s+(?i:geleden|ago)"
+    + _END
+    + r"|(?<![^\W\d_])(?P<ago>(?i:moments ago|a moment ago|(?:a )?few seconds ago|enkele seconden geleden))"
+    + _END
 )
+# "vor 8 Stunden", "VOR 14 STUNDEN"
+_VOR = (
+    r"(?<![^\W\d_])(?i:vor)\s+(?:" + _NUMBER.format(g="d") + r")\s*(?P<du>(?i:" + _DE_UNITS + r"))\.?" + _END
+)
+# "zojuist", "just now"
+_JUST = r"(?<![^\W\d_])(?P<now>(?i:zojuist|zo-even|zoëven|zoeven|just now|gerade eben))" + _END
+# "gisteren", "gisteren 14:32", "yesterday at 23:59"
+_DAY_WORD = (
+    r"(?<![^\W\d_])(?P<day>(?i:eergisteren|gisteren|yesterday|gestern))"
+    r"(?:" + _ON + _CLOCK.format(g="day") + _UHR + r")?" + _END
+)
+# "vandaag om 09:15 uur", "11:40", "11:40 uur"
+_TODAY = r"(?<![^\W\d_])(?P<today>(?i:vandaag|today|heute))" + _ON + _CLOCK.format(g="today") + _UHR + _END
+_BARE_CLOCK = r"(?<![\d:])" + _CLOCK.format(g="") + _UHR
+_PATTERN = re.compile("|".join((_AGO, _VOR, _JUST, _DAY_WORD, _TODAY, _BARE_CLOCK)))
+# scanners, one per kind of anchor (see `_candidates`)
+_AGO_SCAN = re.compile(_AGO)
+_VOR_SCAN = re.compile(_VOR)
+_JUST_SCAN = re.compile(_JUST)
+_DAY_SCAN = re.compile(_DAY_WORD)
+_CLOCK_SCAN = re.compile(_TODAY + "|" + _BARE_CLOCK)
 _DAYS_BACK = {"eergisteren": 2, "gisteren": 1, "yesterday": 1, "gestern": 1}
 # A clock time right after these words is part of a sentence ("om 16:00"), not a label.
 _CLOCK_STOP_WORDS = _word_set(
     "om tot van vanaf rond tussen en na voor sinds uiterlijk at to from until till by before after since around "
     "between and um bis ab gegen seit"
 )
-# Every label contains one of these (in lower case) or a clock "H:MM": a cheap scan finds where to look.
-_ANCHORS = ("geleden", "ago", "vor", "zojuist", "zo-even", "zoeven", "zoëven", "just now", "gerade eben")
-_ANCHORS += ("gisteren", "yesterday", "gestern")
-_WINDOW = 48
-_TAIL = 24
+# Every label holds one of these anchors (lower case) or a clock "H:MM"; only the text around them is matched.
+_ANCHORS = {"geleden": _AGO_SCAN, "ago": _AGO_SCAN, "vor": _VOR_SCAN, "gisteren": _DAY_SCAN}
+_ANCHORS |= {"yesterday": _DAY_SCAN, "gestern": _DAY_SCAN, "zojuist": _JUST_SCAN, "zo-even": _JUST_SCAN}
+_ANCHORS |= {"zoeven": _JUST_SCAN, "zoëven": _JUST_SCAN, "just now": _JUST_SCAN, "gerade eben": _JUST_SCAN}
+_REACH = 40  # no label starts further before its anchor or ends further after it
 _LAST_WORD = re.compile(r"(\w+)[\s,]*$")
 _AM_PM = re.compile(r"\s*(?i:am|pm|a\.m\.|p\.m\.)(?!\w)")
 _EDGE = " \t\n\r\u00a0·•|–—-:,()[]"
@@ -99,13 +113,9 @@ class TimeStamp:
 def find_time_labels(text: str) -> list[tuple[int, int]]:
     """Spans of the time labels in `text`, in order; "16.00 uur" or "om 16:00" inside a sentence are not."""
     spans: dict[int, int] = {}
-    size = len(text)
-    for anchor_start, anchor_end in _anchors(text):
-        window_end = min(size, anchor_end + _WINDOW)
-        for match in _PATTERN.finditer(text, max(0, anchor_start - _WINDOW), window_end):
-            # a match near the window's end may have been cut short; its own anchor's window sees it whole
-            if (match.end() <= window_end - _TAIL or window_end == size) and _accept(text, match):
-                spans.setdefault(match.start(), match.end())
+    for match in _candidates(text):
+        if _accept(text, match):
+            spans.setdefault(match.start(), match.end())
     found: list[tuple[int, int]] = []
     for start in sorted(spans):
         if not found or start >= found[-1][1]:
@@ -129,34 +139,41 @@ def parse_time_label(label: str, now: datetime) -> TimeStamp | None:
     return TimeStamp(label=clean, published_at=min(moment, now), precision=precision)
 
 
-def _anchors(text: str) -> list[tuple[int, int]]:
+def _candidates(text: str) -> list[re.Match[str]]:
+    """Matches around every anchor; each anchor's own scanner covers it whole."""
     lower = text.lower()
-    if len(lower) != len(text):  # a few letters ("İ") grow when lower-cased: fall back to one window
-        return [(0, len(text))] if text else []
-    found: list[tuple[int, int]] = []
-    for word in _ANCHORS:
+    if len(lower) != len(text):  # a few letters ("İ") grow when lower-cased: scan the whole text
+        return list(_PATTERN.finditer(text))
+    found: list[re.Match[str]] = []
+    size = len(text)
+    for word, scanner in _ANCHORS.items():
         at = lower.find(word)
         while at >= 0:
-            found.append((at, at + len(word)))
-            at = lower.find(word, at + 1)
+            end = at + len(word)
+            found += (
+                m
+                for m in scanner.finditer(text, max(0, at - _REACH), min(size, end + _REACH))
+                if m.start() <= at and m.end() >= end
+            )
+            at = lower.find(word, end)
     at = text.find(":")
     while at >= 0:
         if text[at - 1 : at].isdigit() and text[at + 1 : at + 3].isdigit():
-            found.append((at - 2, at + 3))
+            window = _CLOCK_SCAN.finditer(text, max(0, at - _REACH), min(size, at + _REACH))
+            found += (m for m in window if m.start() < at < m.end())
         at = text.find(":", at + 1)
-    found.sort()
     return found
 
 
 def _accept(text: str, match: re.Match[str]) -> bool:
     groups = match.groupdict()
-    if groups["rw"] is not None and len(groups["ru"]) == 1:
+    if groups.get("rw") is not None and len(groups["ru"]) == 1:
         return False  # "een u geleden" is no label
-    if groups["hh"] is None:
+    if groups.get("hh") is None:
         return True
     if _AM_PM.match(text, match.end()):
         return False
-    before = text[: match.start()].rstrip(" \t\u00a0,")
+    before = text[max(0, match.start() - 40) : match.start()].rstrip(" \t\u00a0,")
     if before[-1:].isdigit():
         return False  # "26-09-20 12:07", "2024, 15:40": a date, not a clock label
     last = _LAST_WORD.search(before[-24:])
@@ -165,7 +182,7 @@ def _accept(text: str, match: re.Match[str]) -> bool:
 
 def _resolve(match: re.Match[str], now: datetime) -> tuple[datetime, int | None]:
     groups = match.groupdict()
-    if groups["now"] is not None:
+    if groups["now"] is not None or groups["ago"] is not None:
         return now, _MINUTE
     for prefix, unit, table in (
         ("r", groups["ru"], _AGO_UNIT_SECONDS),
