@@ -53,7 +53,7 @@ _READ_MORE = re.compile(
 )
 _FILLER = str.maketrans(dict.fromkeys(" \n\t·•|-–—:,;"))
 _MAX_FILLER = 200  # text allowed between a lead and a label outside any container (a title, "lees meer")
-_MAX_EXTRA = 300  # text a container may hold besides its lead, label and title
+_MAX_EXTRA = 500  # text a container may hold besides its lead and label: a title, a kicker, "lees meer"
 _SHARE = re.compile(r"(?i)^(?:#|javascript:|mailto:|tel:|whatsapp:)|sharer|/intent/|/share\b|wa\.me/")
 _FEED_ROOT = re.compile(r"<(?!!)(?!\?)([A-Za-z][\w:.-]*)")
 _MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"RIFF", b"OggS", b"ID3")
@@ -346,7 +346,7 @@ def _too_much_text(text: str, slot: _Slot) -> bool:
     total = _filler(text[first:last]) - _filler(text[slot.dateline.start : slot.lead_end])
     if slot.label:
         total -= _filler(text[slot.label.start : slot.label.end])
-    return total > _MAX_EXTRA + _MAX_FILLER
+    return total > _MAX_EXTRA
 
 
 def _loose_title(
@@ -360,7 +360,7 @@ def _loose_title(
     else:
         return None
     found = [(s, e) for s, e in lay.headings if start <= s and e <= slot.dateline.start]
-    found += [(s, e) for s, e, href in lay.links if start <= s and e <= slot.dateline.start]
+    found += [(s, e) for s, e, _ in lay.links if start <= s and e <= slot.dateline.start]
     found = [span for span in found if _title_text(lay.text, span)]
     return max(found) if found else None
 
