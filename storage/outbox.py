@@ -54,6 +54,7 @@ __all__ = [
     "mark_sent",
     "outbox_counts",
     "outbox_queues",
+    "pending_count",
     "pending_rows",
     "prune_outbox",
     "recover_interrupted",
@@ -184,6 +185,14 @@ def pending_rows(db: Database, destination_id: int, *, limit: int) -> list[Outbo
         [destination_id, limit],
     )
     return [_from_row(row) for row in rows]
+
+
+def pending_count(db: Database, destination_id: int) -> int:
+    """How many alerts are waiting (pending) for one destination."""
+    row = db.execute(
+        "SELECT COUNT(*) FROM outbox WHERE destination_id = ? AND status = 'pending'", [destination_id]
+    ).fetchone()
+    return int(row[0])
 
 
 def claim_rows(db: Database, ids: Sequence[int], *, now: datetime) -> list[OutboxRow]:

@@ -1,0 +1,25 @@
+"""Delivery: drains the durable outbox through the chat adapters, in order, within rate limits, whatever fails.
+
+- `DeliveryEngine`: one worker per platform in the main event loop; `start()`/`stop()` (or `async with`),
+  `notify()` after alerts were queued, `deliver_due()` for one pass.
+- `DeliverySettings`: digest threshold, max alert age, transient max age, backoff (`[delivery]` in the config).
+- `plan_unit`: the rules that pick the next message for a destination (single, edit in place, digest, drop).
+- `RateLimiter`: the platforms' published limits, applied before the platform enforces them.
+"""
+
+from bot.delivery._engine import DeliveryEngine
+from bot.delivery._plan import Unit, is_late, plan_unit
+from bot.delivery._ratelimit import RateLimiter
+from bot.delivery._settings import DeliverySettings, DeliverySettingsError
+from bot.delivery._stats import DeliveryStats
+
+__all__ = [
+    "DeliveryEngine",
+    "DeliverySettings",
+    "DeliverySettingsError",
+    "DeliveryStats",
+    "RateLimiter",
+    "Unit",
+    "is_late",
+    "plan_unit",
+]

@@ -1,0 +1,141 @@
+"""`DeliveryEngine`: one worker per platform, in the main event loop, woken when the pipeline queues alerts.
+
+    engine = DeliveryEngine(store, [console_adapter, telegram_adapter], settings=..., clock=...)
+    async with engine:            # recover rows left in `sending`, start the workers
+        ...                       # after each poll that queued alerts: engine.notify()
+    # leaving the block stops the workers (a message in flight goes back to `pending`)
+
+`deliver_due()` is one pass over every platform without the background tasks: for tests (with an injected
+clock), `wirewatch deliver --once` and the demo.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from types import TracebackType
+
+from bot.adapters.base import Adapter
+from bot.delivery._settings import DeliverySettings
+from bot.delivery._stats import DeliveryStats
+from bot.delivery._worker import PlatformWorker
+from bot.store import Store
+from storage.outbox import recover_interrupted
+
+__all__ = ["ERROR_PAUSE", "DeliveryEngine"]
+
+log = logging.getLogger(__name__)
+
+ERROR_PAUSE = 5.0  # seconds a worker rests after its pass failed (e.g. the database was busy)
+
+
+class DeliveryEngine:
+    """Drains the outbox through the given adapters (one per platform)."""
+
+    def __init__(
+        self,
+        store: Store,
+        adapters: Iterable[Adapter],
+        *,
+        settings: DeliverySettings | None = None,
+        clock: Callable[[], datetime] | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings or DeliverySettings()
+        self.clock = clock or _utcnow
+        rng = rng or random.Random()
+        self.workers: dict[str, PlatformWorker] = {}
+        for adapter in adapters:
+            if adapter.platform in self.workers:
+                raise ValueError(f"two adapters for platform {adapter.platform!r}")
+            self.workers[adapter.platform] = PlatformWorker(
+                store, adapter, settings=self.settings, clock=self.clock, rng=rng
+            )
+        self._wake = {platform: asyncio.Event() for platform in self.workers}
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def running(self) -> bool:
+        return bool(self._tasks)
+
+    async def recover(self) -> int:
+        """Put rows a crash left in `sending` back to `pending`; how many. Only while no worker runs."""
+        if self.running:
+            raise RuntimeError("recover() while the workers run would resend messages in flight")
+        count = await self.store.run(recover_interrupted, now=self.clock())
+        if count:
+            log.warning("%d alert(s) were being sent when wirewatch stopped; sending them again", count)
+        return count
+
+    async def deliver_due(self) -> DeliveryStats:
+        """One pass over every platform: send what is due now; `next_due` says when more will be."""
+        results = await asyncio.gather(*(worker.deliver_due() for worker in self.workers.values()))
+        stats = DeliveryStats()
+        for result in results:
+            stats.merge(result)
+        return stats
+
+    async def start(self) -> None:
+        """Recover interrupted rows, then run one background worker per platform."""
+        if self.running:
+            raise RuntimeError("the delivery engine is already running")
+        await self.recover()
+        self._tasks = [
+            asyncio.create_task(self._run(worker), name=f"wirewatch-delivery-{platform}")
+            for platform, worker in self.workers.items()
+        ]
+
+    def notify(self) -> None:
+        """Wake the workers now (call it after queueing alerts); harmless when they are not running."""
+        for event in self._wake.values():
+            event.set()
+
+    async def stop(self) -> None:
+        """Stop the workers; a message in flight is cancelled and its rows go back to `pending`."""
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def __aenter__(self) -> DeliveryEngine:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
+
+    async def _run(self, worker: PlatformWorker) -> None:
+        wake = self._wake[worker.platform]
+        while True:
+            wake.clear()
+            try:
+                stats = await worker.deliver_due()
+            except Exception:
+                log.exception(
+                    "delivery pass for %s failed; trying again in %.0fs", worker.platform, ERROR_PAUSE
+                )
+                delay = ERROR_PAUSE
+            else:
+                if stats.messages or stats.failed or stats.expired:
+                    log.info("%s delivery: %s", worker.platform, stats)
+                delay = self.settings.idle_wait
+                if stats.next_due is not None:
+                    delay = min(delay, max(0.0, (stats.next_due - self.clock()).total_seconds()))
+            if delay <= 0:
+                await asyncio.sleep(0)
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), delay)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)

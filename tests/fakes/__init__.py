@@ -1,0 +1,1 @@
+"""Hand-written fakes behind our Protocols (see `adapters.py`)."""
