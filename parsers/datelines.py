@@ -34,9 +34,8 @@ _SEP = rf"(?:{_SPACE}+|{_SPACE}?/{_SPACE}?|-)"
 _AGENCY = r"[A-Za-z][A-Za-z0-9.&'-]{0,19}(?: [A-Z][A-Za-z0-9.&'-]{0,19}){0,2}"
 _DATELINE = re.compile(
     rf"(?<![{_UP}\d'’])(?P<place>{_WORD}(?:{_SEP}{_WORD}){{0,5}})"
-    rf"(?:{_SPACE}*\({_SPACE}*(?P<agencies>{_AGENCY}(?:{_SPACE}*/{_SPACE}*{_AGENCY})*){_SPACE}*\)"
-    rf"{_SPACE}*(?:-{_SPACE}+|[–—]{_SPACE}*)"
-    rf"|{_SPACE}+[-–—]{_SPACE}+)"
+    rf"(?:\s*\(\s*(?P<agencies>{_AGENCY}(?:\s*/\s*{_AGENCY})*)\s*\)\s*(?:-\s+|[–—]\s*)"
+    rf"|{_SPACE}+[-–—]\s+)"
     r"(?=\S)"
 )
 _CANDIDATE = re.compile(rf"(?<![{_UP}\d'’])['’]?[{_UP}]")
@@ -118,7 +117,7 @@ def find_datelines(
 def _dashes(text: str) -> list[int]:
     """Offsets of the dashes a dateline can end with: "...) -", "... - ", any en or em dash."""
     found: list[int] = []
-    for dash in ("–", "—", " -", "\u00a0-", ")-"):
+    for dash in ("–", "—", " -", "\u00a0-", "\n-", ")-"):
         at = text.find(dash)
         while at >= 0:
             found.append(at + len(dash) - 1)

@@ -54,6 +54,7 @@ _READ_MORE = re.compile(
 _FILLER = str.maketrans(dict.fromkeys(" \n\t·•|-–—:,;"))
 _MAX_FILLER = 200  # text allowed between a lead and a label outside any container (a title, "lees meer")
 _MAX_EXTRA = 500  # text a container may hold besides its lead and label: a title, a kicker, "lees meer"
+_MAX_TRAILING = 150  # of which after the lead: "lees meer", share buttons; never another paragraph
 _SHARE = re.compile(r"(?i)^(?:#|javascript:|mailto:|tel:|whatsapp:)|sharer|/intent/|/share\b|wa\.me/")
 _FEED_ROOT = re.compile(r"<(?!!)(?!\?)([A-Za-z][\w:.-]*)")
 _MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"RIFF", b"OggS", b"ID3")
@@ -209,6 +210,7 @@ class _Slot:
     lead_end: int  # the lead is text[dateline.end:lead_end]
     gap_start: int  # where the text before this dateline starts to be its own
     gap_end: int  # the next dateline's start
+    path: tuple[int, ...]  # the elements open around the dateline
     container: tuple[int, int] | None  # the largest element holding this dateline and no other
     scope: tuple[int, int] | None  # the smallest element holding this dateline and a neighbouring one
     label: _Label | None = None
@@ -276,11 +278,23 @@ def _slots(lay: _Layout, datelines: list[Dateline], labels: list[_Label]) -> lis
         container = lay.ranges.get(paths[i][depth]) if depth < len(paths[i]) else None
         scope = lay.ranges.get(paths[i][depth - 1]) if depth else None
         gap_start = slots[-1].lead_end if slots else 0
-        slot = _Slot(dateline, lead_end, gap_start, gap_end, container, scope)
+        slot = _Slot(dateline, lead_end, gap_start, gap_end, paths[i], container, scope)
         if container:
             slot.label = _container_label(slot, labels)
+        if container and not depth and slot.label:
+            # a lone dateline's container is the whole page: the item is what holds its lead and label
+            slot.container = _enclosing(lay, paths[i], slot.label)
         slots.append(slot)
     return slots
+
+
+def _enclosing(lay: _Layout, path: tuple[int, ...], label: _Label) -> tuple[int, int] | None:
+    """The smallest element on `path` that also holds `label`."""
+    for ident in reversed(path):
+        first, last = lay.ranges.get(ident, (0, 0))
+        if first <= label.start and label.end <= last:
+            return first, last
+    return None
 
 
 def _common(a: tuple[int, ...], b: tuple[int, ...]) -> int:
@@ -342,11 +356,14 @@ def _filler(between: str) -> int:
 
 
 def _too_much_text(text: str, slot: _Slot) -> bool:
+    """An article body, not an item: more around the lead than a title and a kicker, or more after it."""
     first, last = slot.container or (0, 0)
-    total = _filler(text[first:last]) - _filler(text[slot.dateline.start : slot.lead_end])
-    if slot.label:
-        total -= _filler(text[slot.label.start : slot.label.end])
-    return total > _MAX_EXTRA
+    label = slot.label
+    inside = label is not None and first <= label.start and label.end <= last
+    own = _filler(text[label.start : label.end]) if label and inside else 0
+    after = _filler(text[slot.lead_end : last]) - (own if label and label.start >= slot.lead_end else 0)
+    total = _filler(text[first:last]) - _filler(text[slot.dateline.start : slot.lead_end]) - own
+    return total > _MAX_EXTRA or after > _MAX_TRAILING
 
 
 def _loose_title(

@@ -368,3 +368,26 @@ def test_selectors_without_sub_selectors_read_the_whole_item() -> None:
 def test_bad_selectors(selectors: Selectors) -> None:
     with pytest.raises(SelectorError):
         parse_wire_page(CARDS, now=NOW, selectors=selectors)
+
+
+def test_a_page_with_a_single_item_takes_its_link_not_the_menus() -> None:
+    html = (
+        "<html><body><nav><a href='/'>Home</a> <a href='/nieuws'>Nieuws</a></nav><main><h2>Meer uit Buitenland</h2>"
+        "<article><h3><a href='/nieuws/kabinet-valt'>Kabinet valt</a></h3>"
+        "<p>DEN HAAG (ANP) -\n   \u00a0 Het kabinet is gevallen.</p>\n   \u00a0<span>zojuist</span></article>"
+        "</main><footer><a href='/contact'>Contact</a></footer></body></html>"
+    )
+    (item,) = parse_wire_page(html, now=NOW, base_url="https://www.zeelandnet.nl/nieuws/buitenland")
+    assert (item.place, item.text, item.title) == ("DEN HAAG", "Het kabinet is gevallen.", "Kabinet valt")
+    assert item.url == "https://www.zeelandnet.nl/nieuws/kabinet-valt"
+
+
+def test_a_short_article_with_an_updated_label_is_no_item() -> None:
+    html = (
+        "<nav>Business Markets World</nav><article><div>January 13, 2020 / Updated 2 minutes ago</div>"
+        "<h1>Skoda deliveries dip</h1><p>PRAGUE (Reuters) - Deliveries of Skoda Auto dropped slightly in 2019.</p>"
+        "<p>Skoda said deliveries in China dropped by 17.3% while shipping to other markets were up 5.3%.</p>"
+        "<p>In December alone, deliveries in all markets rose 9.1% to 114,700 units, it added.</p>"
+        "<p>Reporting by Jason Hovet</p></article><footer>All Rights Reserved.</footer>"
+    )
+    assert parse_wire_page(html, now=NOW) == []
