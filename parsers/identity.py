@@ -9,12 +9,16 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import replace
 from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["canonical_url", "content_hash", "fold", "normalize_space", "text_uid"]
+from parsers.models import Item
+
+__all__ = ["canonical_url", "content_hash", "fold", "normalize_space", "text_uid", "unique_by_uid"]
 
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?]\s+(?=[\"'“‘(]?[A-ZÀ-Þ0-9])")
 OPENING_WORDS = 12
 
 
@@ -43,9 +47,19 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, host, path, "", ""))
 
 
-def text_uid(place: str | None, agencies: tuple[str, ...], lead: str) -> str:
-    """Identity of an item without a link: its place, agencies and the opening words of its lead."""
-    words = _WORD.findall(fold(lead))[:OPENING_WORDS]
+def text_uid(place: str | None, agencies: tuple[str, ...], lead: str, *, whole: bool = False) -> str:
+    """Identity of an item without a link: its place, agencies and the opening words of its lead.
+
+    The opening words are those of the first sentence, at most `OPENING_WORDS`, so a sentence appended to a
+    short lead is an edit, not a new story. `whole=True` hashes every word: for telling apart two different
+    stories on one page that open with the same words.
+    """
+    if whole:
+        words = _WORD.findall(fold(lead))
+    else:
+        head = lead[:400]
+        end = _SENTENCE_END.search(head)
+        words = _WORD.findall(fold(head[: end.start() + 1] if end else head))[:OPENING_WORDS]
     key = "|".join([fold(place or ""), "/".join(fold(a) for a in agencies), " ".join(words)])
     return "h:" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
 
@@ -54,3 +68,20 @@ def content_hash(title: str | None, lead: str) -> str:
     """Changes when the title or the lead is edited, not when only whitespace changes."""
     key = normalize_space(title or "") + "\n" + normalize_space(lead)
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
+
+
+def unique_by_uid(items: list[Item]) -> list[Item]:
+    """One item per uid, in order. A repeat with the same content is dropped; a different story that
+    happens to share a text uid (same place, agencies and opening words) gets a uid of its whole lead."""
+    seen: dict[str, str] = {}
+    result = []
+    for item in items:
+        if item.uid in seen:
+            if seen[item.uid] == item.content_hash or not item.uid.startswith("h:"):
+                continue
+            item = replace(item, uid=text_uid(item.place, item.agencies, item.text, whole=True))
+            if item.uid in seen:
+                continue
+        seen[item.uid] = item.content_hash
+        result.append(item)
+    return result

@@ -26,7 +26,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from parsers.datelines import Dateline, find_datelines, match_dateline
 from parsers.errors import NotHtmlError, SelectorError
-from parsers.identity import canonical_url, content_hash, normalize_space, text_uid
+from parsers.identity import canonical_url, content_hash, normalize_space, text_uid, unique_by_uid
 from parsers.models import Item
 from parsers.times import LOCAL_ZONE, find_time_labels, parse_time_label
 
@@ -113,8 +113,7 @@ def parse_wire_page(
     if root is None or not (selectors or find_datelines(root.text(separator="\n"))):
         return []  # the cheap test: without a dateline in the plain text there is no wire item
     items = _selector_items(root, selectors, now, base_url) if selectors else _text_items(root, now, base_url)
-    seen: set[str] = set()
-    return [item for item in items if not (item.uid in seen or seen.add(item.uid))]
+    return unique_by_uid(items)
 
 
 # --- the page as one text ------------------------------------------------------------------------------------
