@@ -253,7 +253,8 @@ def _keyword(body: str, quoted: bool) -> str:
     if not words:
         raise InvalidKeyword(shown, "lone_star" if prefix and not stem else "no_letters")
     if prefix:
-        if not fold_words(stem[-1]):
+        last = stem.rstrip("".join(ch for ch in stem if unicodedata.combining(ch)))[-1:]
+        if not fold_words(last):
             raise InvalidKeyword(shown, "star_after_punctuation")
         if len(words.rsplit(" ", 1)[-1]) < MIN_PREFIX_CHARS:
             raise InvalidKeyword(shown, "short_prefix")
