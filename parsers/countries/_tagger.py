@@ -60,6 +60,11 @@ class Tags:
 
 
 @cache
+def _name_risk_words() -> frozenset[str]:
+    return frozenset(fold_key(form.text) for form in dataset().forms if form.name_risk)
+
+
+@cache
 def _automaton() -> ahocorasick.Automaton:
     by_key: dict[str, list[Form]] = {}
     for form in dataset().forms:
@@ -108,12 +113,15 @@ def _is_all_caps(word: str) -> bool:
 class _Context:
     """Per-text facts a form's checks may need, computed at most once."""
 
-    __slots__ = ("_lang", "folded", "text")
+    __slots__ = ("_lang", "folded", "persons", "text")
 
     def __init__(self, text: str, folded: str) -> None:
         self.text = text
         self.folded = folded
         self._lang: str | None = None
+        # Folded name-risk forms seen as part of a person's name ("Joaquin Phoenix"): later bare mentions
+        # ("Phoenix said") are that person too.
+        self.persons: set[str] = set()
 
     @property
     def lang(self) -> str:
@@ -135,10 +143,12 @@ def _accepts(form: Form, start: int, end: int, ctx: _Context) -> bool:
         return False
     if form.lang is not None and form.lang != ctx.lang:
         return False
-    return not (
-        form.name_risk
-        and (_is_capitalised_name(_word_before(text, start)) or _is_capitalised_name(_word_after(text, end)))
-    )
+    if form.name_risk and (
+        _is_capitalised_name(_word_before(text, start)) or _is_capitalised_name(_word_after(text, end))
+    ):
+        ctx.persons.add(fold_key(form.text))
+        return False
+    return True
 
 
 def _matches(ctx: _Context, skip_until: int) -> list[tuple[int, int, Form]]:
@@ -249,8 +259,12 @@ def tag_text(text: str, *, place: str | None = None) -> Tags:
     seen: set[tuple[str, str]] = set()
     ambiguous = dataset().ambiguous
     add: Callable[[str, str, str, int], None] = _adder(countries, evidence, seen)
-    for start, end, form in _matches(ctx, skip_until):
-        if form.kind == "block":
+    matches = _matches(ctx, skip_until)
+    for _, _, form in matches:
+        if form.kind == "block":  # "Michael Jordan": a later bare "Jordan" is him too
+            ctx.persons.update(word for word in fold_key(form.text).split() if word in _name_risk_words())
+    for start, end, form in matches:
+        if form.kind == "block" or (form.name_risk and fold_key(form.text) in ctx.persons):
             continue
         if form.kind == "region":
             regions.setdefault(form.target)
