@@ -22,15 +22,13 @@ from types import TracebackType
 from bot.adapters.base import Adapter
 from bot.delivery._settings import DeliverySettings
 from bot.delivery._stats import DeliveryStats
-from bot.delivery._worker import PlatformWorker
+from bot.delivery._worker import ERROR_PAUSE, PlatformWorker
 from bot.store import Store
 from storage.outbox import recover_interrupted
 
-__all__ = ["ERROR_PAUSE", "DeliveryEngine"]
+__all__ = ["DeliveryEngine"]
 
 log = logging.getLogger(__name__)
-
-ERROR_PAUSE = 5.0  # seconds a worker rests after its pass failed (e.g. the database was busy)
 
 
 class DeliveryEngine:

@@ -55,10 +55,11 @@ from storage.outbox import (
     release_rows,
 )
 
-__all__ = ["MAX_MOVES", "MAX_STEPS_PER_PASS", "MIN_RETRY_AFTER", "PlatformWorker"]
+__all__ = ["ERROR_PAUSE", "MAX_MOVES", "MAX_STEPS_PER_PASS", "MIN_RETRY_AFTER", "PlatformWorker"]
 
 log = logging.getLogger(__name__)
 
+ERROR_PAUSE = 5.0  # seconds a destination (or a worker) rests after an unexpected error
 MIN_RETRY_AFTER = 1.0  # a 429 saying "retry after 0" still waits a second
 MAX_MOVES = 5  # a destination that keeps moving is given up on
 MAX_STEPS_PER_PASS = 100  # per destination; the next pass carries on
@@ -106,9 +107,17 @@ class PlatformWorker:
 
         async def serve(destination: Destination) -> None:
             async with gate:
-                await self._serve(destination.id, stats)
+                try:
+                    await self._serve(destination.id, stats)
+                except Exception:  # e.g. the database was busy: this destination waits, the others go on
+                    log.exception(
+                        "delivery to %s failed; trying again in %.0fs", destination.key, ERROR_PAUSE
+                    )
+                    stats.wake_at(self.clock() + timedelta(seconds=ERROR_PAUSE))
 
-        await asyncio.gather(*(serve(d) for d in due))
+        async with asyncio.TaskGroup() as group:
+            for destination in due:
+                group.create_task(serve(destination))
         return stats
 
     async def _serve(self, destination_id: int, stats: DeliveryStats) -> None:

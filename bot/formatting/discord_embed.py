@@ -13,8 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from discord.utils import escape_markdown
-
 from bot.alerts import Alert
 from bot.formatting._common import dateline, digest_heading, fit, label, safe_url, truncate
 from bot.formatting.plain import DIGEST_HEADLINE, plain_alert, plain_digest
@@ -45,7 +43,9 @@ EMBED_LIMITS: Mapping[str, int] = {
 NO_MENTIONS: Mapping[str, list[str]] = {"parse": []}
 COLOR_NEW = 0x2B7BB9
 COLOR_EDITED = 0xE8A33D
-_LINE_START = re.compile(r"^(\s*)([#>\-+*]|\d+\.)", re.MULTILINE)
+# Links are left alone (a backslash inside one breaks it); markdown characters elsewhere get a backslash.
+_INLINE = re.compile(r"(?P<url>https?://[^\s<]+[^<.,:;\"'\]\s])|(?P<md>[\\*_~`|\[\]])")
+_LINE_START = re.compile(r"^(\s*)(?:([#>\-+])|(\d+)\.)(?=\s)", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +59,13 @@ class DiscordMessage:
 
 def escape_discord(text: str) -> str:
     """`text` with Discord markdown escaped, including headings, quotes and list markers at line starts."""
-    return _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", escape_markdown(text))
+    inline = _INLINE.sub(lambda m: m.group("url") or "\\" + m.group("md"), text)
+    return _LINE_START.sub(_escape_line_start, inline)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    indent, marker, number = match.groups()
+    return f"{indent}\\{marker}" if marker else f"{indent}{number}\\."
 
 
 def embed_length(embed: Mapping[str, Any]) -> int:

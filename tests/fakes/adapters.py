@@ -5,8 +5,8 @@
     ... engine.deliver_due() ...
     adapter.calls  # every send / edit / digest / notify, in order, with the uids and the message text
 
-A scripted outcome is a `DeliveryError` to raise, or `None` for success; with the script empty every call
-succeeds. Message refs are `m1`, `m2`, ... across the adapter. Set `gate` to an unset `asyncio.Event` to hold
+A scripted outcome is a `DeliveryError` to raise, or `None` for success; `script_uid` scripts the calls about
+one item instead. With the scripts empty every call succeeds. Message refs are `m1`, `m2`, ... across the adapter. Set `gate` to an unset `asyncio.Event` to hold
 every call until the test sets it (`entered` is set when a call is waiting there).
 """
 
@@ -62,11 +62,21 @@ class ScriptedAdapter:
         self.entered = asyncio.Event()
         self.called = asyncio.Event()  # set after every call (tests clear it before waiting)
         self._scripts: dict[str, deque[DeliveryError | None]] = {}
+        self._uid_scripts: dict[str, deque[DeliveryError | None]] = {}
         self._refs = 0
 
     def script(self, destination: str, *outcomes: DeliveryError | None) -> None:
         """Queue outcomes for the next calls to `destination` (a key), in order."""
         self._scripts.setdefault(destination, deque()).extend(outcomes)
+
+    def script_uid(self, uid: str, *outcomes: DeliveryError | None) -> None:
+        """Queue outcomes for the next calls about item `uid` (any destination); these come first."""
+        self._uid_scripts.setdefault(uid, deque()).extend(outcomes)
+
+    def clear_scripts(self) -> None:
+        """Forget every outcome still queued: from now on every call succeeds."""
+        self._scripts.clear()
+        self._uid_scripts.clear()
 
     def delivered(self, destination: str) -> list[Call]:
         """The successful send/edit/digest calls for `destination`, in order."""
@@ -109,7 +119,7 @@ class ScriptedAdapter:
             await self.gate.wait()
         uids = tuple(a.uid for a in alerts)
         versions = tuple(a.version for a in alerts)
-        script = self._scripts.get(destination.key)
+        script = self._uid_scripts.get(uids[0]) or self._scripts.get(destination.key)
         outcome = script.popleft() if script else None
         try:
             if outcome is not None:
