@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -183,10 +184,8 @@ def poll(
 def run(config_path: Path | None) -> None:
     """Poll every configured source until interrupted (Ctrl+C or SIGTERM), sending alerts as they come."""
     settings = _settings(config_path)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(app.run_forever(settings))
-    except KeyboardInterrupt:
-        pass
 
 
 @cli.command()

@@ -26,7 +26,7 @@ def extract_items(
     if kind in (None, "auto"):
         if looks_like_feed(body):
             kind = "feed"
-        elif looks_like_html(text):
+        elif looks_like_html(body):
             kind = "wire-page"
         else:
             raise NotHtmlError("the body is neither an HTML page nor an RSS, Atom or JSON feed")
