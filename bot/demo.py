@@ -129,5 +129,6 @@ async def run_demo(
         f"demo finished in {elapsed:.1f}s: {summary.polls} polls, {summary.new} new and {summary.updated} edited "
         f"alerts, {summary.seeded} items seeded silently, {summary.failures} failed poll(s), "
         f"{summary.unchanged_polls} quiet poll(s)",
+        when=clock(),
     )
     return summary

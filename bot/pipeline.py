@@ -33,6 +33,8 @@ __all__ = ["PollReport", "PollStatus", "Poller"]
 
 log = logging.getLogger(__name__)
 
+WARN_AFTER_FAILURES = 3
+
 PollStatus = Literal["ok", "not-modified", "failed", "problem"]
 
 
@@ -105,8 +107,8 @@ class Poller:
             baseline=baseline,
         )
         if outcome.problem:
-            log.warning("source %s: %s", source.name, outcome.problem)
             state = await self.store.run(get_source_state, source.name)
+            _log_failure(source.name, outcome.problem, state.consecutive_failures)
             return PollReport(
                 source.name,
                 "problem",
@@ -122,8 +124,8 @@ class Poller:
         self, source: SourceSettings, error: str, retry_after: float | None = None
     ) -> PollReport:
         now = self.clock()
-        log.warning("source %s: %s", source.name, error)
         state = await self.store.run(record_failure, source.name, error=error, now=now)
+        _log_failure(source.name, error, state.consecutive_failures)
         delay = self._delay(state.consecutive_failures)
         if retry_after is not None:
             delay = max(delay, min(retry_after, self.fetch_settings.backoff_max))
@@ -154,6 +156,12 @@ def _store_poll(
         return apply_poll(
             db, source, items, now=now, etag=etag, last_modified=last_modified, baseline=baseline
         )
+
+
+def _log_failure(source: str, error: str, failures: int) -> None:
+    # One failure is routine on the web; a source that keeps failing deserves the operator's attention.
+    level = logging.WARNING if failures >= WARN_AFTER_FAILURES else logging.INFO
+    log.log(level, "source %s failed %d time(s) in a row: %s", source, failures, error)
 
 
 def _selectors(source: SourceSettings) -> Selectors | None:
