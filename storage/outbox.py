@@ -48,6 +48,7 @@ __all__ = [
     "enqueue_alerts",
     "event_from_json",
     "event_to_json",
+    "in_flight_count",
     "list_outbox",
     "mark_final",
     "mark_retry",
@@ -151,7 +152,12 @@ def enqueue_alerts(
 
 
 def outbox_queues(db: Database, *, platform: str) -> list[OutboxQueue]:
-    """The destinations of `platform` with pending alerts, oldest head first; paused and disabled ones wait."""
+    """The destinations of `platform` with pending alerts, oldest head first.
+
+    Paused and disabled destinations wait, and so does one with a message in flight (`sending`): its order
+    must hold, whether the message belongs to a running worker or was left behind by a crash (then
+    `recover_interrupted` frees it).
+    """
     rows = db.query(
         """
         SELECT d.*, q.head_id, q.waiting, o.next_attempt_at AS head_due
@@ -162,6 +168,7 @@ def outbox_queues(db: Database, *, platform: str) -> list[OutboxQueue]:
         JOIN outbox o ON o.id = q.head_id
         JOIN destinations d ON d.id = q.destination_id
         WHERE d.platform = ? AND d.paused = 0 AND d.disabled_reason IS NULL
+          AND NOT EXISTS (SELECT 1 FROM outbox s WHERE s.destination_id = d.id AND s.status = 'sending')
         ORDER BY q.head_id
         """,
         [platform],
@@ -191,6 +198,14 @@ def pending_count(db: Database, destination_id: int) -> int:
     """How many alerts are waiting (pending) for one destination."""
     row = db.execute(
         "SELECT COUNT(*) FROM outbox WHERE destination_id = ? AND status = 'pending'", [destination_id]
+    ).fetchone()
+    return int(row[0])
+
+
+def in_flight_count(db: Database, destination_id: int) -> int:
+    """How many rows of one destination are being sent (`sending`) right now, or were when a crash hit."""
+    row = db.execute(
+        "SELECT COUNT(*) FROM outbox WHERE destination_id = ? AND status = 'sending'", [destination_id]
     ).fetchone()
     return int(row[0])
 

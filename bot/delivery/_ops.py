@@ -13,7 +13,14 @@ from sqlite_utils import Database
 
 from storage.destinations import disable_destination, get_destination_by_id, rekey_destination
 from storage.models import Destination, OutboxRow
-from storage.outbox import earlier_ref, mark_final, mark_retry, pending_count, pending_rows
+from storage.outbox import (
+    earlier_ref,
+    in_flight_count,
+    mark_final,
+    mark_retry,
+    pending_count,
+    pending_rows,
+)
 from storage.transactions import transaction
 
 __all__ = ["Snapshot", "destination_gone", "destination_moved", "load_snapshot"]
@@ -30,10 +37,13 @@ class Snapshot:
 
 
 def load_snapshot(db: Database, destination_id: int, *, limit: int) -> Snapshot:
-    """What `plan_unit` needs to decide the next step for one destination."""
+    """What `plan_unit` needs to decide the next step for one destination.
+
+    No rows when the destination is gone or has a message in flight (its order must hold).
+    """
     destination = get_destination_by_id(db, destination_id)
-    if destination is None:
-        return Snapshot(None, (), 0, {})
+    if destination is None or in_flight_count(db, destination_id):
+        return Snapshot(destination, (), 0, {})
     rows = tuple(pending_rows(db, destination_id, limit=limit))
     refs = {}
     for row in rows:

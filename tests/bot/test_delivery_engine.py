@@ -1,0 +1,139 @@
+"""The engine's life: background workers woken by `notify`, stop mid-send, recovery at start, the console."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import random
+
+import pytest
+
+from bot.adapters.console import CONSOLE_KEY, ConsoleAdapter
+from bot.delivery import DeliveryEngine, DeliverySettings, DeliverySettingsError
+from bot.store import Store
+from storage.outbox import claim_rows
+from tests.bot.delivery_support import Clock, add_destination, event, queue, rows_of, store, uid
+from tests.fakes.adapters import ScriptedAdapter
+
+__all__ = ["store"]
+
+WAIT = 5.0  # seconds; every wait is on an event and ends as soon as it is set
+
+
+async def wait_for_calls(adapter: ScriptedAdapter, count: int) -> None:
+    async def until() -> None:
+        while len([c for c in adapter.calls if c.ok]) < count:
+            adapter.called.clear()
+            await adapter.called.wait()
+
+    await asyncio.wait_for(until(), WAIT)
+
+
+async def test_notify_wakes_the_worker_for_newly_queued_alerts(store: Store) -> None:
+    adapter = ScriptedAdapter("fake")
+    sub = await store.run(add_destination, "fake:1")
+    settings = DeliverySettings(idle_wait=3600)  # only `notify` can wake it in time
+    async with DeliveryEngine(store, [adapter], settings=settings, clock=Clock()) as engine:
+        assert engine.running
+        await store.run(queue, [event(1), event(2)], [sub])
+        engine.notify()
+        await wait_for_calls(adapter, 2)
+        await store.run(queue, [event(3)], [sub])
+        engine.notify()
+        await wait_for_calls(adapter, 3)
+    assert not engine.running
+    assert adapter.delivered_uids("fake:1") == [uid(1), uid(2), uid(3)]
+
+
+async def test_stopping_mid_send_puts_the_message_back_in_the_queue(store: Store) -> None:
+    adapter = ScriptedAdapter("fake")
+    adapter.gate = asyncio.Event()
+    sub = await store.run(add_destination, "fake:1")
+    await store.run(queue, [event(1)], [sub])
+    engine = DeliveryEngine(store, [adapter], clock=Clock())
+    await engine.start()
+    await asyncio.wait_for(adapter.entered.wait(), WAIT)
+    assert [r.status for r in await store.run(rows_of)] == ["sending"]
+    await engine.stop()
+    (row,) = await store.run(rows_of)
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert adapter.calls == []
+
+
+async def test_start_recovers_rows_a_crash_left_in_sending(store: Store) -> None:
+    adapter, clock = ScriptedAdapter("fake"), Clock()
+    sub = await store.run(add_destination, "fake:1")
+    await store.run(queue, [event(1), event(2)], [sub])
+    ids = [r.id for r in await store.run(rows_of)]
+    await store.run(claim_rows, ids[:1], now=clock())  # the previous process died here
+    engine = DeliveryEngine(store, [adapter], clock=clock)
+    assert (await engine.deliver_due()).messages == 0  # a row in `sending` holds its destination's queue
+    assert await engine.recover() == 1
+    await engine.deliver_due()
+    assert adapter.delivered_uids("fake:1") == [uid(1), uid(2)]
+
+
+async def test_recover_is_refused_while_the_workers_run(store: Store) -> None:
+    async with DeliveryEngine(store, [ScriptedAdapter("fake")], clock=Clock()) as engine:
+        with pytest.raises(RuntimeError, match="in flight"):
+            await engine.recover()
+
+
+async def test_each_platform_gets_its_own_worker(store: Store) -> None:
+    telegram, discord = ScriptedAdapter("telegram"), ScriptedAdapter("discord")
+    tg = await store.run(add_destination, "telegram:-1")
+    dc = await store.run(add_destination, "discord:2")
+    await store.run(queue, [event(1)], [tg, dc])
+    stats = await DeliveryEngine(store, [telegram, discord], clock=Clock()).deliver_due()
+    assert stats.sent == 2
+    assert [c.destination for c in telegram.calls] == ["telegram:-1"]
+    assert [c.destination for c in discord.calls] == ["discord:2"]
+    with pytest.raises(ValueError, match="two adapters"):
+        DeliveryEngine(store, [telegram, ScriptedAdapter("telegram")])
+
+
+async def test_alerts_for_a_platform_without_adapter_wait(store: Store) -> None:
+    sub = await store.run(add_destination, "telegram:-1")
+    await store.run(queue, [event(1)], [sub])
+    stats = await DeliveryEngine(store, [ScriptedAdapter("discord")], clock=Clock()).deliver_due()
+    assert stats.messages == 0
+    assert [r.status for r in await store.run(rows_of)] == ["pending"]
+
+
+async def test_the_console_adapter_prints_alerts_edits_and_digests(store: Store) -> None:
+    stream = io.StringIO()
+    clock = Clock()
+    sub = await store.run(add_destination, CONSOLE_KEY)
+    settings = DeliverySettings(digest_threshold=2)
+    engine = DeliveryEngine(
+        store, [ConsoleAdapter(stream)], settings=settings, clock=clock, rng=random.Random(1)
+    )
+    await store.run(queue, [event(1, title="Kabinet valt", countries=("NL",))], [sub])
+    await engine.deliver_due()
+    await store.run(queue, [event(1, version=2, title="Kabinet gevallen", countries=("NL",))], [sub])
+    await engine.deliver_due()
+    await store.run(queue, [event(n) for n in range(2, 5)], [sub])
+    await engine.deliver_due()
+    blocks = stream.getvalue().split("\n#")
+    assert blocks[0].startswith("#1 [NIEUW] 🇳🇱 DEN HAAG (ANP): Kabinet valt")
+    assert blocks[1].startswith("2 (replaces #1) [BIJGEWERKT] 🇳🇱 DEN HAAG (ANP): Kabinet gevallen")
+    assert blocks[2].startswith("3 3 berichten:")
+    assert len(blocks) == 3
+    rows = await store.run(rows_of)
+    assert [r.sent_ref for r in rows] == ["1", "2", "3", "3", "3"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("digest_threshold", 0),
+        ("max_alert_age", -1),
+        ("transient_max_age", float("inf")),
+        ("backoff_cap", 1.0),
+        ("max_concurrency", 0),
+        ("idle_wait", True),
+    ],
+)
+def test_settings_out_of_range_are_refused(field: str, value: object) -> None:
+    with pytest.raises(DeliverySettingsError, match=f"delivery.{field}"):
+        DeliverySettings(**{field: value})  # type: ignore[arg-type]
