@@ -53,7 +53,7 @@ class SourceSettings:
     name: str
     url: str
     kind: str = "wire-page"
-    interval: int = 60
+    interval: float = 60
     jitter: int = 5
     selectors: SelectorSettings | None = None
 

@@ -52,7 +52,7 @@ class _Clock:
 
 
 async def run_demo(
-    *, stream: TextIO | None = None, interval: int = 1, db_dir: str | None = None
+    *, stream: TextIO | None = None, interval: float = 1.0, db_dir: str | None = None
 ) -> DemoSummary:
     """Play every step of the demo story, printing alerts as they arrive; return what happened."""
     stream = stream or sys.stdout

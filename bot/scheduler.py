@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import math
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -56,7 +57,7 @@ class PollScheduler:
                 name=f"poll {source.name}",
                 max_instances=1,
                 coalesce=True,
-                misfire_grace_time=source.interval,
+                misfire_grace_time=max(1, math.ceil(source.interval)),
                 next_run_time=first + timedelta(milliseconds=50 * index),
             )
         self._scheduler.start()
