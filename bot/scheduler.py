@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import math
 import logging
+import math
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
