@@ -141,7 +141,7 @@ def _accepts(form: Form, start: int, end: int, ctx: _Context) -> bool:
             return False
     elif form.text[0].isupper() and not text[start].isupper():
         return False
-    if form.lang is not None and form.lang != ctx.lang:
+    if form.lang is not None and ctx.lang and form.lang != ctx.lang:  # unknown language: allow
         return False
     if form.name_risk and (
         _is_capitalised_name(_word_before(text, start)) or _is_capitalised_name(_word_after(text, end))

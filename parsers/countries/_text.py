@@ -82,20 +82,22 @@ def word_set(words: str) -> frozenset[str]:
 _WORD = re.compile(r"[a-z]+")
 _NL_WORDS = word_set(
     "de het een van en op dat niet met voor zijn die er te naar bij ook door om aan heeft werd zei "
-    "volgens nog over tegen maar hij zij wordt deze"
+    "volgens nog over tegen maar hij zij wordt deze zich hebben moet kan gaat worden waren meer dan"
 )
 _EN_WORDS = word_set(
     "the of and to a that for on with was as by it at from said has have were after who will its their "
-    "but not this been he she"
+    "but not this been he she his her they are be would could says told than more"
 )
 
 
 def detect_language(folded: str) -> str:
-    """'nl' or 'en' for folded text, from counts of very common words; ties go to Dutch."""
+    """'nl', 'en', or '' when folded text has too few common words to tell."""
     nl = en = 0
     for word in _WORD.findall(folded, 0, 800):
         if word in _NL_WORDS:
             nl += 1
         elif word in _EN_WORDS:
             en += 1
+    if nl == en:
+        return ""
     return "en" if en > nl else "nl"
