@@ -1,0 +1,85 @@
+"""`run`: the scheduler polls configured sources, prints alerts, and stops cleanly on a signal."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import signal
+import sys
+from pathlib import Path
+
+from bot.app import run_forever
+from bot.config import Settings, SourceSettings
+from bot.local_site import LocalSite
+from tests.wirepage import KYIV, SEED, TOKIO, wire_page
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+async def test_run_polls_on_schedule_and_prints_each_alert_once(tmp_path: Path) -> None:
+    async with LocalSite() as site:
+        site.set_page("/a", wire_page(SEED))
+        site.set_page("/b", wire_page([TOKIO]))
+        settings = Settings(
+            db_path=str(tmp_path / "w.db"),
+            sources=(
+                SourceSettings(name="a", url=site.url("/a"), interval=0.2, jitter=0),
+                SourceSettings(name="b", url=site.url("/b"), interval=0.2, jitter=0),
+            ),
+        )
+        out = io.StringIO()
+        stop = asyncio.Event()
+        task = asyncio.ensure_future(run_forever(settings, stream=out, stop=stop))
+        await site.wait_for_requests(1, path="/a")
+        await site.wait_for_requests(1, path="/b")
+        site.set_page("/a", wire_page([KYIV, *SEED]))
+        await site.wait_for_requests(4, path="/a")
+        stop.set()
+        await asyncio.wait_for(task, timeout=10)
+    text = out.getvalue()
+    assert text.count("[NEW]") == 1
+    assert "KYIV (ANP/RTR)" in text
+    assert "a: first poll, 3 items already there" in text
+    assert "b: first poll, 1 items already there" in text
+    assert text.rstrip().endswith("stopped")
+
+
+async def test_wirewatch_run_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    async with LocalSite() as site:
+        site.set_page("/a", wire_page(SEED))
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f'[storage]\npath = "{tmp_path / "w.db"}"\n\n'
+            f'[[sources]]\nname = "a"\nurl = "{site.url("/a")}"\nkind = "wire-page"\ninterval = 60\n',
+            encoding="utf-8",
+        )
+        env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(REPO)}
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            "--config",
+            str(config),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=env,
+            cwd=tmp_path,
+        )
+        try:
+            await site.wait_for_requests(1, path="/a", timeout=20)
+            assert proc.stdout is not None
+            line = await asyncio.wait_for(proc.stdout.readline(), timeout=20)
+            assert b"watching 1 source" in line
+            line = await asyncio.wait_for(proc.stdout.readline(), timeout=20)
+            assert b"first poll, 3 items" in line
+            proc.send_signal(signal.SIGTERM)
+            out, err = await asyncio.wait_for(proc.communicate(), timeout=20)
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+    assert proc.returncode == 0, err.decode()
+    assert out.decode().rstrip().endswith("stopped")
+    assert b"Traceback" not in err
