@@ -1,0 +1,79 @@
+"""Child process of the crash test: drains the outbox through a ledger adapter that can SIGKILL its own process.
+
+    python -m tests.bot.delivery_crash_child DB LEDGER KILL_AT NOW DIGEST_THRESHOLD
+
+The adapter stands in for the platform: it "accepts" a message by appending a line to LEDGER (destination key
+and the uids in it) and fsyncing, exactly as a platform would have the message before the engine records it.
+On the KILL_AT-th message (0 = never) it then kills the process with SIGKILL, between the platform accepting
+the message and the engine's commit. NOW is the clock (ISO 8601). Prints `done` when nothing is left to send.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.adapters.base import SentRef
+from bot.alerts import Alert
+from bot.delivery import DeliveryEngine, DeliverySettings
+from bot.store import Store
+from storage.models import Destination
+
+
+class LedgerAdapter:
+    """The "platform": a ledger file on disk."""
+
+    platform = "fake"
+    rate_limits = ()
+    digest_capacity = 3
+
+    def __init__(self, ledger: str, kill_at: int) -> None:
+        self.ledger = ledger
+        self.kill_at = kill_at
+        self.count = 0
+
+    async def send(self, destination: Destination, alert: Alert, *, plain: bool = False) -> SentRef:
+        return self._accept(destination, [alert])
+
+    async def edit(
+        self, destination: Destination, ref: SentRef, alert: Alert, *, plain: bool = False
+    ) -> SentRef:
+        return self._accept(destination, [alert])
+
+    async def send_digest(
+        self, destination: Destination, alerts: Sequence[Alert], *, plain: bool = False
+    ) -> SentRef:
+        return self._accept(destination, list(alerts))
+
+    async def notify_admin(self, destination: Destination, text: str) -> None:
+        return None
+
+    def _accept(self, destination: Destination, alerts: list[Alert]) -> SentRef:
+        self.count += 1
+        with open(self.ledger, "a", encoding="utf-8") as ledger:
+            ledger.write(f"{destination.key} {' '.join(a.uid for a in alerts)}\n")
+            ledger.flush()
+            os.fsync(ledger.fileno())
+        if self.count == self.kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return SentRef(f"{os.getpid()}-{self.count}")
+
+
+async def main(db: str, ledger: str, kill_at: int, now: datetime, digest_threshold: int) -> None:
+    adapter = LedgerAdapter(ledger, kill_at)
+    settings = DeliverySettings(digest_threshold=digest_threshold)
+    async with Store(db) as store:
+        engine = DeliveryEngine(store, [adapter], settings=settings, clock=lambda: now)
+        await engine.recover()
+        while (await engine.deliver_due()).next_due is not None:
+            pass
+    print("done", flush=True)
+
+
+if __name__ == "__main__":
+    db_path, ledger_path, kill, moment, threshold = sys.argv[1:6]
+    asyncio.run(main(db_path, ledger_path, int(kill), datetime.fromisoformat(moment), int(threshold)))
