@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 __all__ = [
     "DEFAULT_SOURCE",
+    "KEYS",
     "KINDS",
     "MIN_INTERVAL",
     "ConfigError",
@@ -27,6 +28,15 @@ __all__ = [
 ]
 
 KINDS = ("wire-page", "feed")
+# Every key each table accepts; config.example.toml documents each one (tests/test_docs.py checks).
+KEYS: dict[str, frozenset[str]] = {
+    "": frozenset({"storage", "fetch", "console", "sources", "telegram", "discord"}),
+    "storage": frozenset({"path", "retention_days"}),
+    "fetch": frozenset({"connect_timeout", "read_timeout", "max_bytes", "backoff_base", "backoff_max"}),
+    "console": frozenset({"enabled", "color"}),
+    "sources": frozenset({"name", "url", "kind", "interval", "jitter", "selectors"}),
+    "sources.selectors": frozenset({"item", "title", "lead", "time", "link"}),
+}
 MIN_INTERVAL = 10
 TOKEN_VARIABLES = ("TELEGRAM_BOT_TOKEN", "DISCORD_BOT_TOKEN")
 
@@ -133,15 +143,15 @@ def load_settings(path: str | Path | None, environ: Mapping[str, str]) -> Settin
 
 def parse_settings(data: Mapping[str, Any], *, tokens: Mapping[str, str], path: str | None) -> Settings:
     """Validate the parsed TOML document; see `config.example.toml` for every key."""
-    _check_keys(data, "", {"storage", "fetch", "console", "sources", "telegram", "discord"})
+    _check_keys(data, "", KEYS[""])
     storage = _table(data, "storage")
-    _check_keys(storage, "storage.", {"path", "retention_days"})
+    _check_keys(storage, "storage.", KEYS["storage"])
     fetch = _table(data, "fetch")
     _check_keys(
         fetch, "fetch.", {"connect_timeout", "read_timeout", "max_bytes", "backoff_base", "backoff_max"}
     )
     console = _table(data, "console")
-    _check_keys(console, "console.", {"enabled", "color"})
+    _check_keys(console, "console.", KEYS["console"])
     for platform in ("telegram", "discord"):
         section = _table(data, platform)
         if "token" in section:
@@ -193,7 +203,7 @@ def _sources(data: Mapping[str, Any]) -> tuple[SourceSettings, ...]:
         where = f"sources[{index}]."
         if not isinstance(entry, dict):
             raise ConfigError(f"sources[{index}]: expected a [[sources]] table")
-        _check_keys(entry, where, {"name", "url", "kind", "interval", "jitter", "selectors"})
+        _check_keys(entry, where, KEYS["sources"])
         name = entry.get("name")
         if not isinstance(name, str) or not name.strip():
             raise ConfigError(f'{where}name: required, a short unique name such as "nos-buitenland"')
@@ -226,7 +236,7 @@ def _sources(data: Mapping[str, Any]) -> tuple[SourceSettings, ...]:
 def _selectors(raw: Any, where: str) -> SelectorSettings:
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: expected a table with item, and optionally title, lead, time, link")
-    _check_keys(raw, where + ".", {"item", "title", "lead", "time", "link"})
+    _check_keys(raw, where + ".", KEYS["sources.selectors"])
     for key, value in raw.items():
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(f"{where}.{key}: expected a CSS selector string, got {value!r}")
@@ -242,7 +252,7 @@ def _table(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     return value
 
 
-def _check_keys(table: Mapping[str, Any], where: str, allowed: set[str]) -> None:
+def _check_keys(table: Mapping[str, Any], where: str, allowed: frozenset[str]) -> None:
     for key in table:
         if key not in allowed:
             known = ", ".join(sorted(allowed))
