@@ -57,7 +57,7 @@ def items_table(items: Sequence[Item], *, now: datetime, color: bool = False) ->
         if color:
             head = f"\033[1m{head}\033[0m"
             when = f"\033[2m{when}\033[0m"
-        lines.append(f"{when}  {flags:<4} {head}  {body}")
+        lines.append(f"{when}  {flags:<6} {head}  {body}")
     lines.append(f"{len(items)} item{'s' if len(items) != 1 else ''}")
     return "\n".join(lines)
 
