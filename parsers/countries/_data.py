@@ -44,7 +44,7 @@ KINDS = {
     "adjectives": "adjective",
 }
 _COUNTRY_KEYS = {*KINDS, "datelines", "remove", "nl", "en", "iso3"}
-_RULE_KEYS = {"name_risk", "nl_only", "en_only", "block"}
+_RULE_KEYS = {"name_risk", "nl_only", "en_only", "needs_article", "block"}
 _PLACE_KINDS = ("names", "capitals", "cities", "metonyms")
 
 
@@ -59,6 +59,7 @@ class Form:
     caps_guard: bool = False  # rejected next to an all-capital word (LET US KNOW)
     name_risk: bool = False  # rejected next to a capitalised word (Michael Jordan)
     lang: str | None = None  # only in text of this language
+    needs_article: bool = False  # only right after "de", "een", "the", "a" ("de Noor", not "Noor zei")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +126,7 @@ def _flags(text: str, rules: Mapping[str, frozenset[str]]) -> dict[str, Any]:
         "caps_guard": exact and len(letters) <= 3 and "." not in text,
         "name_risk": folded in rules["name_risk"],
         "lang": lang,
+        "needs_article": folded in rules["needs_article"],
     }
 
 

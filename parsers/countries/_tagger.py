@@ -36,6 +36,7 @@ _NEUTRAL = word_set(
     foreign buitenlandse defence defense interior prime crown police politie
     """
 )
+_ARTICLES = word_set("de een the a an")
 _AP_STATES = frozenset(
     fold_key(abbreviation)
     for abbreviation in word_set(
@@ -142,6 +143,8 @@ def _accepts(form: Form, start: int, end: int, ctx: _Context) -> bool:
     elif form.text[0].isupper() and not text[start].isupper():
         return False
     if form.lang is not None and ctx.lang and form.lang != ctx.lang:  # unknown language: allow
+        return False
+    if form.needs_article and fold_key(_word_before(text, start)) not in _ARTICLES:
         return False
     if form.name_risk and (
         _is_capitalised_name(_word_before(text, start)) or _is_capitalised_name(_word_after(text, end))
