@@ -44,7 +44,7 @@ KINDS = {
     "adjectives": "adjective",
 }
 _COUNTRY_KEYS = {*KINDS, "datelines", "remove", "nl", "en", "iso3"}
-_RULE_KEYS = {"name_risk", "nl_only", "en_only", "needs_article", "block"}
+_RULE_KEYS = {"name_risk", "neighbour_risk", "nl_only", "en_only", "needs_article", "block"}
 _PLACE_KINDS = ("names", "capitals", "cities", "metonyms")
 
 
@@ -57,7 +57,8 @@ class Form:
     kind: str  # an evidence kind, or "region", "block", "ambiguous"
     exact: bool = False  # the case must match exactly (VS, US, EU, NAVO)
     caps_guard: bool = False  # rejected next to an all-capital word (LET US KNOW)
-    name_risk: bool = False  # rejected next to a capitalised word (Michael Jordan)
+    name_risk: bool = False  # a person's name next to a capitalised word (Michael Jordan), and after that
+    neighbour_risk: bool = False  # rejected next to a capitalised word, nothing more (Isleta Indian Tribe)
     lang: str | None = None  # only in text of this language
     needs_article: bool = False  # only right after "de", "een", "the", "a" ("de Noor", not "Noor zei")
 
@@ -125,6 +126,7 @@ def _flags(text: str, rules: Mapping[str, frozenset[str]]) -> dict[str, Any]:
         "exact": exact,
         "caps_guard": exact and len(letters) <= 3 and "." not in text,
         "name_risk": folded in rules["name_risk"],
+        "neighbour_risk": folded in rules["neighbour_risk"],
         "lang": lang,
         "needs_article": folded in rules["needs_article"],
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 _NEUTRAL = word_set(
     """
     de het een en in op van voor naar uit met bij door over tegen tussen na om aan als dat die dit deze toen
-    ook maar nu zo wel niet volgens sinds tijdens zowel noch of want dus toch zelfs alleen ook buurland
+    ook maar nu zo wel niet volgens sinds tijdens zowel noch of want dus toch zelfs alleen buurland
     the a an and in on of for to from with at by as but or nor while after before since during also both
     neighbouring neighboring northern southern eastern western central president premier minister king
     queen prince koning koningin prins regering government army leger state staat republic republiek
@@ -146,10 +146,11 @@ def _accepts(form: Form, start: int, end: int, ctx: _Context) -> bool:
         return False
     if form.needs_article and fold_key(_word_before(text, start)) not in _ARTICLES:
         return False
-    if form.name_risk and (
+    if (form.name_risk or form.neighbour_risk) and (
         _is_capitalised_name(_word_before(text, start)) or _is_capitalised_name(_word_after(text, end))
     ):
-        ctx.persons.add(fold_key(form.text))
+        if form.name_risk:
+            ctx.persons.add(fold_key(form.text))
         return False
     return True
 
@@ -251,46 +252,39 @@ def tag_text(text: str, *, place: str | None = None) -> Tags:
             place = leading.group(1) + (f", {leading.group(2)}" if leading.group(2) else "")
             skip_until = leading.end()
     countries: dict[str, None] = {}
-    regions: dict[str, None] = {}
     evidence: list[CountryEvidence] = []
-    if place:
-        for code, part in _dateline(place):
-            if code not in countries:
-                countries[code] = None
-                evidence.append(CountryEvidence(code, "dateline", part, -1))
+    for code, part in _dateline(place) if place else ():
+        if code not in countries:
+            countries[code] = None
+            evidence.append(CountryEvidence(code, "dateline", part, -1))
     ctx = _Context(text, fold_text(text))
+    regions: dict[str, None] = {}
     seen: set[tuple[str, str]] = set()
-    ambiguous = dataset().ambiguous
-    add: Callable[[str, str, str, int], None] = _adder(countries, evidence, seen)
+    for start, end, code, kind in _mentions(ctx, skip_until):
+        if kind == "region":
+            regions.setdefault(code)
+            continue
+        countries.setdefault(code)
+        words = text[start:end]
+        if (code, fold_key(words)) not in seen:  # each distinct mention once, at its first place
+            seen.add((code, fold_key(words)))
+            evidence.append(CountryEvidence(code, kind, words, start))
+    return Tags(tuple(countries), tuple(regions), tuple(evidence))
+
+
+def _mentions(ctx: _Context, skip_until: int) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, country code or region id, evidence kind or "region") of every accepted mention."""
     matches = _matches(ctx, skip_until)
     for _, _, form in matches:
         if form.kind == "block":  # "Michael Jordan": a later bare "Jordan" is him too
             ctx.persons.update(word for word in fold_key(form.text).split() if word in _name_risk_words())
+    ambiguous = dataset().ambiguous
     for start, end, form in matches:
         if form.kind == "block" or (form.name_risk and fold_key(form.text) in ctx.persons):
             continue
-        if form.kind == "region":
-            regions.setdefault(form.target)
-            continue
-        code = form.target
-        kind = form.kind
         if form.kind == "ambiguous":
-            resolved = _resolve_ambiguous(ambiguous[fold_key(form.text)], ctx)
-            if resolved is None:
-                continue
-            code, kind = resolved, "name"
-        add(code, kind, text[start:end], start)
-    return Tags(tuple(countries), tuple(regions), tuple(evidence))
-
-
-def _adder(
-    countries: dict[str, None], evidence: list[CountryEvidence], seen: set[tuple[str, str]]
-) -> Callable[[str, str, str, int], None]:
-    def add(code: str, kind: str, words: str, start: int) -> None:
-        countries.setdefault(code)
-        key = (code, fold_key(words))
-        if key not in seen:
-            seen.add(key)
-            evidence.append(CountryEvidence(code, kind, words, start))
-
-    return add
+            code = _resolve_ambiguous(ambiguous[fold_key(form.text)], ctx)
+            if code is not None:
+                yield start, end, code, "name"
+        else:
+            yield start, end, form.target, form.kind

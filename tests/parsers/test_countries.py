@@ -159,6 +159,24 @@ def test_pitfall(text: str, expected: tuple[str, ...]) -> None:
     assert tag_text(text).countries == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Joaquin Phoenix won the award. Phoenix thanked his family.", ()),
+        ("Phoenix had its hottest day on record.", ("US",)),
+        ("De Noor Sander Eitrem won goud.", ("NO",)),
+        ("Noor zei dat ze blij was.", ()),
+        ("Let op: de grens met Rusland is dicht.", ("RU",)),
+        ("Members of the Isleta Indian Tribe met. The Indian army said it would help.", ("IN",)),
+        ("Chad votes in presidential election", ("TD",)),
+        ("Chad Johnson en Jordan Peterson zijn in Amsterdam.", ("NL",)),
+        ("Het Frans kabinet valt.", ("FR",)),
+    ],
+)
+def test_names_articles_and_languages(text: str, expected: tuple[str, ...]) -> None:
+    assert tag_text(text).countries == expected
+
+
 def test_regions_are_never_countries() -> None:
     tags = tag_text("De EU, de Europese Commissie, de NAVO, NATO, de VN, de UN en het Midden-Oosten.")
     assert tags.countries == ()
