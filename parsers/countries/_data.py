@@ -154,32 +154,63 @@ def dataset() -> Dataset:
     for code, table in curated.items():
         if not code.startswith("_"):
             _check_country_table(code, table, generated)
-
-    forms: list[Form] = []
-    ambiguous: dict[str, Ambiguity] = {}
-    for text, spec in curated.get("_ambiguous", {}).items():
-        ambiguous[fold_key(text)] = _ambiguity(text, spec, generated)
-        forms.append(Form(text, "", "ambiguous", **_flags(text, rules)))
-    for text in _strings(rules_table, "block", "_rules"):
-        forms.append(Form(text, "", "block", **_flags(text, rules)))
+    ambiguous = {
+        fold_key(text): _ambiguity(text, spec, generated)
+        for text, spec in curated.get("_ambiguous", {}).items()
+    }
+    forms = [Form(text, "", "ambiguous", **_flags(text, rules)) for text in curated.get("_ambiguous", {})]
+    forms += [
+        Form(text, "", "block", **_flags(text, rules)) for text in _strings(rules_table, "block", "_rules")
+    ]
     for region, table in curated.get("_regions", {}).items():
         for text in _strings(table, "names", f"_regions.{region}"):
             forms.append(Form(text, region, "region", **_flags(text, rules)))
-
-    countries: dict[str, Country] = {}
-    places: dict[str, str] = {}
-    curated_places: dict[str, str] = {}
-    lookup: dict[str, str] = {}
+    tables = _CountryTables()
     for code, gen in generated.items():
-        cur = curated.get(code, {})
-        countries[code] = Country(code, gen["iso3"], cur.get("nl", gen["nl"]), cur.get("en", gen["en"]))
+        tables.add(code, gen, curated.get(code, {}), rules, forms)
+    for text in (form.text for form in forms if form.kind == "region"):
+        tables.lookup.pop(fold_key(text), None)
+    for folded, ambiguity in ambiguous.items():
+        if ambiguity.lookup:
+            tables.lookup[folded] = ambiguity.lookup
+    return Dataset(
+        countries=tables.countries,
+        forms=tuple(forms),
+        places=tables.places(),
+        ambiguous=ambiguous,
+        lookup=tables.lookup,
+        regions=frozenset(curated.get("_regions", {})),
+    )
+
+
+class _CountryTables:
+    """Accumulates the per-country parts of the dataset, curated entries before generated ones."""
+
+    def __init__(self) -> None:
+        self.countries: dict[str, Country] = {}
+        self.lookup: dict[str, str] = {}
+        # Dateline places by priority: generated exemplar cities < generated names, capitals and cities <
+        # curated ones < curated dateline-only places.
+        self._layers: tuple[dict[str, str], ...] = ({}, {}, {}, {})
+
+    def add(
+        self,
+        code: str,
+        gen: Mapping[str, Any],
+        cur: Mapping[str, Any],
+        rules: Mapping[str, frozenset[str]],
+        forms: list[Form],
+    ) -> None:
+        self.countries[code] = Country(code, gen["iso3"], cur.get("nl", gen["nl"]), cur.get("en", gen["en"]))
         removed = {fold_key(text) for text in _strings(cur, "remove", code)}
         dateline_only = {fold_key(text) for text in _strings(cur, "datelines", code)}
         for text in _strings(gen, "datelines", code):
-            places.setdefault(place_key(text), code)
+            self._layers[0].setdefault(place_key(text), code)
+        for text in _strings(cur, "datelines", code):
+            self._layers[3][place_key(text)] = code
         seen: set[str] = set()
         for key, kind in KINDS.items():
-            for source, layer in ((cur, curated_places), (gen, places)):
+            for source, layer in ((cur, self._layers[2]), (gen, self._layers[1])):
                 for text in _strings(source, key, code):
                     folded = fold_key(text)
                     if folded in removed:
@@ -187,28 +218,16 @@ def dataset() -> Dataset:
                     if key in _PLACE_KINDS:
                         layer[place_key(text)] = code
                     if key in ("names", "adjectives", "demonyms"):
-                        lookup.setdefault(folded, code)
-                    if folded in seen or folded in dateline_only:
-                        continue
-                    seen.add(folded)
-                    forms.append(Form(text, code, kind, **_flags(text, rules)))
-        for text in _strings(cur, "datelines", code):
-            curated_places[place_key(text)] = code
-    places.update(curated_places)
-    for table in curated.get("_regions", {}).values():
-        for text in table.get("names", []):
-            lookup.pop(fold_key(text), None)
-    for folded, ambiguity in ambiguous.items():
-        if ambiguity.lookup:
-            lookup[folded] = ambiguity.lookup
-    return Dataset(
-        countries=countries,
-        forms=tuple(forms),
-        places=places,
-        ambiguous=ambiguous,
-        lookup=lookup,
-        regions=frozenset(curated.get("_regions", {})),
-    )
+                        self.lookup.setdefault(folded, code)
+                    if folded not in seen and folded not in dateline_only:
+                        seen.add(folded)
+                        forms.append(Form(text, code, kind, **_flags(text, rules)))
+
+    def places(self) -> dict[str, str]:
+        merged: dict[str, str] = {}
+        for layer in self._layers:
+            merged.update(layer)
+        return merged
 
 
 def _ambiguity(text: str, spec: Any, known: Mapping[str, Any]) -> Ambiguity:
