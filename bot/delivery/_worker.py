@@ -21,8 +21,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from bot.adapters.base import Adapter, SentRef
 from bot.adapters.errors import (
@@ -58,6 +59,7 @@ from storage.outbox import (
 __all__ = ["ERROR_PAUSE", "MAX_MOVES", "MAX_STEPS_PER_PASS", "MIN_RETRY_AFTER", "PlatformWorker"]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 ERROR_PAUSE = 5.0  # seconds a destination (or a worker) rests after an unexpected error
 MIN_RETRY_AFTER = 1.0  # a 429 saying "retry after 0" still waits a second
@@ -167,18 +169,26 @@ class PlatformWorker:
             return False
         unit = Unit(unit.kind, tuple(claimed), unit.ref, unit.reason)
         try:
-            ref = await self._call(dest, unit)
+            ref: SentRef | BaseException = await self._call(dest, unit)
         except asyncio.CancelledError:
-            await asyncio.shield(self.store.run(release_rows, unit.ids))
+            await _finish(self.store.run(release_rows, unit.ids))
             raise
-        except NotModified:
+        except Exception as exc:  # typed or not, `_settle` sorts it out
+            ref = exc
+        # The platform has answered: record it even if the worker is being stopped meanwhile.
+        return await _finish(self._settle(dest, unit, ref, stats))
+
+    async def _settle(
+        self, dest: Destination, unit: Unit, result: SentRef | BaseException, stats: DeliveryStats
+    ) -> bool:
+        if isinstance(result, SentRef):
+            return await self._done(unit, result.message_id, _success_reason(unit), stats)
+        if isinstance(result, NotModified):
             return await self._done(unit, unit.ref, "not modified", stats, not_modified=True)
-        except DeliveryError as exc:
-            return await self._failed(dest, unit, exc, stats)
-        except Exception as exc:
-            log.exception("%s adapter raised an unexpected error for %s", self.platform, dest.key)
-            return await self._failed(dest, unit, Transient(f"{type(exc).__name__}: {exc}"), stats)
-        return await self._done(unit, ref.message_id, _success_reason(unit), stats)
+        if isinstance(result, DeliveryError):
+            return await self._failed(dest, unit, result, stats)
+        log.error("%s adapter raised an unexpected error for %s", self.platform, dest.key, exc_info=result)
+        return await self._failed(dest, unit, Transient(f"{type(result).__name__}: {result}"), stats)
 
     async def _call(self, dest: Destination, unit: Unit) -> SentRef:
         plain = any(row.plain for row in unit.rows)
@@ -296,6 +306,16 @@ class PlatformWorker:
     def _backoff(self, attempts: int) -> float:
         ceiling = backoff_ceiling(attempts, base=self.settings.backoff_base, cap=self.settings.backoff_cap)
         return ceiling / 2 + self.rng.uniform(0.0, ceiling / 2)
+
+
+async def _finish(work: Awaitable[T]) -> T:
+    """Await `work` to the end even if the caller is cancelled meanwhile; then let the cancellation through."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await task
+        raise
 
 
 def _alert(row: OutboxRow, dest: Destination) -> Alert:
