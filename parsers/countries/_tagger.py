@@ -243,14 +243,15 @@ def _dateline(place: str) -> list[tuple[str, str]]:
 def tag_text(text: str, *, place: str | None = None) -> Tags:
     """Countries, regions and evidence of `text`, whose dateline place is `place`.
 
-    Without `place`, a leading dateline in the text itself ("MEITAR (ANP/AFP) - ...") is used.
+    A leading dateline in the text itself ("MEITAR (ANP/AFP) - ...") is never read as running text; without
+    `place`, its place is used.
     """
     skip_until = 0
-    if place is None:
-        leading = _LEADING_DATELINE.match(text)
-        if leading:
+    leading = _LEADING_DATELINE.match(text)
+    if leading:
+        skip_until = leading.end()
+        if place is None:
             place = leading.group(1) + (f", {leading.group(2)}" if leading.group(2) else "")
-            skip_until = leading.end()
     countries: dict[str, None] = {}
     evidence: list[CountryEvidence] = []
     for code, part in _dateline(place) if place else ():

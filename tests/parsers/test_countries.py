@@ -234,6 +234,12 @@ def test_a_dateline_inside_the_text_is_used_when_no_place_is_given() -> None:
     assert [ev.kind for ev in tags.evidence] == ["dateline", "adjective"]
 
 
+def test_a_dateline_left_in_the_text_is_not_read_twice() -> None:
+    tags = tag_text("BRUSSEL (ANP) - De Belgische regering valt.", place="BRUSSEL")
+    assert (tags.countries, tags.regions) == (("BE",), ())
+    assert [ev.kind for ev in tags.evidence] == ["dateline", "adjective"]
+
+
 def test_unknown_dateline_is_logged_not_guessed(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="parsers.countries"):
         tags = tag_text("De burgemeester sprak.", place="XQZWILLE")
