@@ -6,6 +6,7 @@ renders this one model, so Telegram, Discord and the console say the same thing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ __all__ = ["LOCAL_TZ", "Alert", "alert_from_event"]
 # The sources are Dutch news sites; times are shown as their readers see them.
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 MAX_FLAGS = 3
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # everything but tab and newline
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +58,8 @@ class Alert:
 
     @property
     def headline(self) -> str:
-        """The title, or the lead when the item has none."""
-        return self.title or self.lead
+        """The title, or the lead (on one line) when the item has none."""
+        return self.title or " ".join(self.lead.split())
 
     def local_time(self) -> str | None:
         """`14:05` (`~14:05` when approximate), with the date (`26-11 14:05`) when not published the day it was
@@ -83,23 +85,28 @@ def alert_from_event(
     return Alert(
         kind=event.kind,
         version=event.version,
-        source=event.source,
+        source=_line(event.source),
         uid=item.uid,
-        title=item.title,
-        lead=item.text,
-        place=item.place,
-        agencies=item.agencies,
+        title=_line(item.title) if item.title else None,
+        lead=_CONTROL.sub("", item.text),
+        place=_line(item.place) if item.place else None,
+        agencies=tuple(_line(a) for a in item.agencies),
         countries=item.countries,
         country_names=tuple(_name(code, language) for code in item.countries),
         flags="".join(_flag(code) for code in item.countries[:MAX_FLAGS]),
         url=item.url,
         published_at=item.published_at,
         approximate=item.published_precision is not None,
-        time_label=item.time_label,
+        time_label=_line(item.time_label) if item.time_label else None,
         language=language,
         style=style,
         seen_at=seen_at,
     )
+
+
+def _line(text: str) -> str:
+    """One line of text: control characters gone, every run of whitespace one space."""
+    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 def _name(code: str, language: Language) -> str:

@@ -14,7 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.alerts import Alert
-from bot.formatting._common import dateline, digest_heading, fit, label, safe_url, truncate
+from bot.formatting._common import (
+    DATELINE_BUDGET,
+    META_BUDGET,
+    clip,
+    digest_heading,
+    fit,
+    fit_lines,
+    label,
+    safe_url,
+    truncate,
+)
 from bot.formatting.plain import DIGEST_HEADLINE, plain_alert, plain_digest
 from storage.models import Language
 
@@ -88,7 +98,7 @@ def discord_alert(alert: Alert, *, plain: bool = False) -> DiscordMessage:
         for p in (
             f"✏️ {label(alert.language, 'edited')} ·" if alert.edited else "",
             alert.flags,
-            dateline(alert),
+            truncate(alert.dateline, DATELINE_BUDGET),
         )
         if p
     )
@@ -97,7 +107,7 @@ def discord_alert(alert: Alert, *, plain: bool = False) -> DiscordMessage:
     url = safe_url(alert.url)
     if url:
         embed["url"] = url
-    footer = " · ".join(p for p in (alert.source, alert.local_time()) if p)
+    footer = " · ".join(truncate(p, META_BUDGET) for p in (alert.source, alert.local_time()) if p)
     embed["footer"] = {"text": truncate(footer, EMBED_LIMITS["footer"])}
     if alert.published_at is not None:
         embed["timestamp"] = alert.published_at.isoformat()
@@ -127,7 +137,7 @@ def discord_digest(alerts: Sequence[Alert], *, language: Language, plain: bool =
                 alerts, language=language, limit=CONTENT_LIMIT, escape=escape_discord, link=_no_preview
             )
         )
-    sources = sorted({a.source for a in alerts})
+    sources = sorted({truncate(a.source, META_BUDGET) for a in alerts})
     embed: dict[str, Any] = {
         "type": "rich",
         "color": COLOR_NEW,
@@ -135,29 +145,33 @@ def discord_digest(alerts: Sequence[Alert], *, language: Language, plain: bool =
         "footer": {"text": truncate(" · ".join(sources), EMBED_LIMITS["footer"])},
     }
     room = min(EMBED_LIMITS["description"], EMBED_LIMITS["total"] - embed_length(embed))
-
-    def build(n: int) -> str:
-        return "\n".join(f"• {_digest_line(alert, n)}" for alert in alerts)
-
-    embed["description"] = fit(build, DIGEST_HEADLINE, room)
+    variants = [lambda a, n, v=v: f"• {v(a, n)}" for v in (_linked_line, _bare_line, _headline_line)]
+    embed["description"] = fit_lines(None, variants, alerts, full=DIGEST_HEADLINE, limit=room)
     return DiscordMessage(embeds=(embed,))
 
 
-def _digest_line(alert: Alert, n: int) -> str:
+def _linked_line(alert: Alert, n: int) -> str:
+    url = safe_url(alert.url, _link_target)
+    line = _bare_line(alert, n)
+    return f"{line} [↗]({_link_target(url)})" if url else line
+
+
+def _bare_line(alert: Alert, n: int) -> str:
     parts = []
     if when := alert.local_time():
-        parts.append(escape_discord(when))
+        parts.append(clip(when, META_BUDGET, escape_discord))
     if alert.edited:
         parts.append(f"✏️ *{label(alert.language, 'edited')}*")
     if alert.flags:
         parts.append(alert.flags)
     if alert.dateline:
-        parts.append(f"**{escape_discord(dateline(alert))}**")
+        parts.append(f"**{clip(alert.dateline, DATELINE_BUDGET, escape_discord)}**")
     parts.append(escape_discord(truncate(alert.headline, n)))
-    url = safe_url(alert.url)
-    if url:
-        parts.append(f"[↗]({_link_target(url)})")
     return " ".join(parts)
+
+
+def _headline_line(alert: Alert, n: int) -> str:
+    return escape_discord(truncate(alert.headline, n))
 
 
 def _link_target(url: str) -> str:
