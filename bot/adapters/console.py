@@ -7,16 +7,35 @@ outbox, digests and edit policy as the chats.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TextIO
+
+from sqlite_utils import Database
 
 from bot.adapters.base import RateLimit, SentRef
 from bot.alerts import Alert
 from bot.formatting.plain import plain_alert, plain_digest
-from storage.models import Destination
+from storage.destinations import ensure_destination
+from storage.models import Destination, Language, Subscription
+from storage.subscriptions import get_subscription, set_subscription
+from storage.transactions import write_scope
 
-__all__ = ["CONSOLE_KEY", "ConsoleAdapter"]
+__all__ = ["CONSOLE_KEY", "ConsoleAdapter", "ensure_console_subscription"]
 
 CONSOLE_KEY = "console"
+
+
+def ensure_console_subscription(db: Database, *, now: datetime, language: Language = "nl") -> Subscription:
+    """The console's destination and subscription, created (taking everything) if missing; run on the DB thread.
+
+    An existing console subscription is returned as it is, so filters set on it are kept.
+    """
+    with write_scope(db):
+        ensure_destination(db, CONSOLE_KEY, now=now, language=language, created_by="wirewatch")
+        existing = get_subscription(db, CONSOLE_KEY)
+        if existing is not None:
+            return existing
+        return set_subscription(db, CONSOLE_KEY, now=now, mode="all")
 
 
 class ConsoleAdapter:

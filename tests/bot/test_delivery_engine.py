@@ -8,7 +8,8 @@ import random
 
 import pytest
 
-from bot.adapters.console import CONSOLE_KEY, ConsoleAdapter
+from bot.adapters.base import Adapter
+from bot.adapters.console import CONSOLE_KEY, ConsoleAdapter, ensure_console_subscription
 from bot.delivery import DeliveryEngine, DeliverySettings, DeliverySettingsError
 from bot.store import Store
 from storage.outbox import claim_rows
@@ -103,11 +104,14 @@ async def test_alerts_for_a_platform_without_adapter_wait(store: Store) -> None:
 async def test_the_console_adapter_prints_alerts_edits_and_digests(store: Store) -> None:
     stream = io.StringIO()
     clock = Clock()
-    sub = await store.run(add_destination, CONSOLE_KEY)
+    subscription = await store.run(ensure_console_subscription, now=clock())
+    assert (subscription.destination, subscription.mode) == (CONSOLE_KEY, "all")
+    assert await store.run(ensure_console_subscription, now=clock()) == subscription
+    sub = subscription.id
+    adapter = ConsoleAdapter(stream)
+    assert isinstance(adapter, Adapter) and isinstance(ScriptedAdapter(), Adapter)
     settings = DeliverySettings(digest_threshold=2)
-    engine = DeliveryEngine(
-        store, [ConsoleAdapter(stream)], settings=settings, clock=clock, rng=random.Random(1)
-    )
+    engine = DeliveryEngine(store, [adapter], settings=settings, clock=clock, rng=random.Random(1))
     await store.run(queue, [event(1, title="Kabinet valt", countries=("NL",))], [sub])
     await engine.deliver_due()
     await store.run(queue, [event(1, version=2, title="Kabinet gevallen", countries=("NL",))], [sub])
