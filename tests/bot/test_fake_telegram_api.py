@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -36,7 +37,16 @@ from telegram.error import (
     NetworkError,
     RetryAfter,
 )
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 from telegram.request import HTTPXRequest
 
 from tests.fakes.telegram import (
@@ -83,13 +93,11 @@ async def bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
         yield real
 
 
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
-
-
 @asynccontextmanager
-async def polling(tg: FakeTelegram, **handlers: Handler) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    """A real Application on long polling; `start=` and other names become CommandHandlers, `buttons=` a
-    CallbackQueryHandler."""
+async def polling(
+    tg: FakeTelegram, *handlers: BaseHandler[Any, Any, Any]
+) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
+    """A real Application with `handlers` on long polling, stopped in reverse order afterwards."""
     app = (
         Application.builder()
         .token(tg.token)
@@ -99,10 +107,7 @@ async def polling(tg: FakeTelegram, **handlers: Handler) -> AsyncIterator[Applic
         .get_updates_request(_request())
         .build()
     )
-    for name, callback in handlers.items():
-        app.add_handler(
-            CallbackQueryHandler(callback) if name == "buttons" else CommandHandler(name, callback)
-        )
+    app.add_handlers(handlers)
     await app.initialize()
     await app.start()
     assert app.updater is not None
@@ -300,6 +305,31 @@ async def test_commands_are_kept_per_scope_and_language(tg: FakeTelegram, bot: B
     }
 
 
+async def test_reply_markup_edits_deletions_and_refusals(tg: FakeTelegram, bot: Bot) -> None:
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Stop", callback_data="stop")]])
+    message = await bot.send_message(GROUP, "Zeker?", reply_markup=keyboard)
+    from_bob = tg.send_text(GROUP, BOB, "hoi")
+
+    await bot.edit_message_reply_markup(GROUP, message.message_id, reply_markup=None)
+    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
+        await bot.edit_message_reply_markup(GROUP, message.message_id)
+    with pytest.raises(BadRequest, match=r"(?i)message can't be edited"):
+        await bot.edit_message_text("niet van jou", GROUP, from_bob.message_id)  # type: ignore[arg-type]
+    with pytest.raises(BadRequest, match=r"(?i)message can't be deleted"):
+        await bot.delete_message(GROUP, from_bob.message_id)  # type: ignore[arg-type]
+    await bot.delete_message(GROUP, message.message_id)
+    with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
+        await bot.delete_message(GROUP, message.message_id)
+    with pytest.raises(BadRequest, match=r"(?i)query id is invalid"):
+        await bot.answer_callback_query("verzonnen")
+
+    assert [(e.kind, e.message_id, e.reply_markup) for e in tg.edits()] == [
+        ("reply_markup", message.message_id, None)
+    ]
+    assert tg.deleted == [(GROUP, message.message_id)]
+    assert tg.message(GROUP, message.message_id) is None
+
+
 # --- the update queue over raw HTTP ------------------------------------------------------------------------------
 
 
@@ -314,7 +344,7 @@ async def test_get_updates_honours_offsets_and_a_long_poll_wakes_on_a_new_update
         ]
 
         poll = asyncio.create_task(http.post(url, data={"offset": str(first.update_id + 2), "timeout": "30"}))
-        await tg.wait_until(lambda: tg.queue.polling, what="a waiting long poll")
+        await tg.wait_until(lambda: tg.polling, what="a waiting long poll")
         third = tg.send_text(ALICE.id, ALICE, "drie")
         woken = (await poll).json()["result"]
 
@@ -327,7 +357,7 @@ async def test_a_newer_get_updates_ends_the_older_with_conflict(tg: FakeTelegram
     url = f"{tg.base_url}{tg.token}/getUpdates"
     async with httpx.AsyncClient(timeout=5, trust_env=False) as http:
         older = asyncio.create_task(http.post(url, json={"timeout": 30}))
-        await tg.wait_until(lambda: tg.queue.polling, what="a waiting long poll")
+        await tg.wait_until(lambda: tg.polling, what="a waiting long poll")
         newer = await http.post(url, json={"timeout": 0})
         ended = await older
 
@@ -383,7 +413,7 @@ async def test_commands_reach_handlers_in_private_chats_topics_and_from_anonymou
         seen.append((message.chat_id, message.message_thread_id, sender, on_behalf, list(context.args or [])))
         await message.reply_text("Welkom")
 
-    async with polling(tg, start=start):
+    async with polling(tg, CommandHandler("start", start)):
         tg.send_command(ALICE.id, ALICE, "/start nl")
         tg.send_command(FORUM, ALICE, f"/start@{tg.bot.username}", thread_id=7)
         tg.send_anonymous(GROUP, "/start")
@@ -409,7 +439,7 @@ async def test_button_presses_reach_the_callback_handler(tg: FakeTelegram) -> No
         await query.answer(f"gekozen: {query.data}")
         await query.edit_message_text(f"Je koos {query.data}")
 
-    async with polling(tg, buttons=buttons) as app:
+    async with polling(tg, CallbackQueryHandler(buttons)) as app:
         keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("NL", callback_data="country:NL")]])
         message = await app.bot.send_message(GROUP, "Kies een land", reply_markup=keyboard)
         with pytest.raises(ValueError, match="no button"):
@@ -428,7 +458,7 @@ async def test_every_update_is_handled_exactly_once(tg: FakeTelegram) -> None:
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         handled.append(update.update_id)
 
-    async with polling(tg, start=start):
+    async with polling(tg, CommandHandler("start", start)):
         early = [tg.send_command(ALICE.id, ALICE, "/start").update_id for _ in range(3)]
         await tg.wait_until(lambda: len(handled) == 3, what="three handled")
         late = tg.send_command(ALICE.id, ALICE, "/start").update_id
@@ -438,6 +468,52 @@ async def test_every_update_is_handled_exactly_once(tg: FakeTelegram) -> None:
     assert handled == [*early, late]
     offsets = [c.params.get("offset", 0) for c in tg.calls_to("getUpdates")]
     assert offsets == sorted(offsets) and offsets[-1] == late + 1
+
+
+async def test_membership_migration_and_channel_updates_reach_the_application(tg: FakeTelegram) -> None:
+    seen: list[tuple[object, ...]] = []
+
+    async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        change = update.my_chat_member
+        assert change is not None
+        seen.append(
+            (
+                change.chat.id,
+                change.from_user.id,
+                change.old_chat_member.status,
+                change.new_chat_member.status,
+            )
+        )
+
+    async def migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        assert message is not None
+        seen.append((message.chat_id, message.migrate_to_chat_id, message.migrate_from_chat_id))
+
+    async def channel_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        post = update.channel_post
+        assert post is not None and post.sender_chat is not None
+        seen.append((post.chat_id, post.sender_chat.id, post.text))
+
+    handlers = (
+        ChatMemberHandler(membership, ChatMemberHandler.MY_CHAT_MEMBER),
+        MessageHandler(filters.StatusUpdate.MIGRATE, migration),
+        MessageHandler(filters.UpdateType.CHANNEL_POST, channel_post),
+    )
+    async with polling(tg, *handlers) as app:
+        tg.my_chat_member(ALICE.id, "member", "kicked")  # Alice blocks the bot
+        tg.migrate(GROUP, -1009999)
+        tg.post_in_channel(CHANNEL, "Breaking")
+        await tg.wait_until(lambda: len(seen) == 4, what="four updates handled")
+        with pytest.raises(Forbidden, match=r"(?i)blocked by the user"):
+            await app.bot.send_message(ALICE.id, "na het blokkeren")
+
+    assert seen == [
+        (ALICE.id, ALICE.id, "member", "kicked"),
+        (GROUP, -1009999, None),
+        (-1009999, None, GROUP),
+        (CHANNEL, CHANNEL, "Breaking"),
+    ]
 
 
 # --- the HTML parser on its own -----------------------------------------------------------------------------------

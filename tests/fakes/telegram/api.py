@@ -185,11 +185,12 @@ class BotApi:
         self.world.check_can_post(chat)
         thread_id = self._thread(chat, params.get("message_thread_id"))
         markup = _check_markup(params.get("reply_markup"))
-        reply_to = params.get("reply_to_message_id") or (params.get("reply_parameters") or {}).get(
-            "message_id"
-        )
+        reply = params.get("reply_parameters") or {}
+        reply_to = params.get("reply_to_message_id") or reply.get("message_id")
         if reply_to is not None and reply_to not in chat.messages:
-            raise bad_request("message to be replied not found")
+            if not (params.get("allow_sending_without_reply") or reply.get("allow_sending_without_reply")):
+                raise bad_request("message to be replied not found")
+            reply_to = None
         message = self.world.new_message(chat, None, rendered.text, thread_id=thread_id)
         if rendered.entities:
             message["entities"] = rendered.entities

@@ -104,7 +104,9 @@ class Scripting:
         if entities:
             message["entities"] = entities
         if reply_to is not None:
-            message["reply_to_message"] = self.world.message(chat, reply_to, "reply_to not found")
+            if reply_to not in chat.messages:
+                raise KeyError(f"reply_to: no message {reply_to} in chat {chat_id}")
+            message["reply_to_message"] = chat.messages[reply_to]
         return Injected(self.queue.push("message", message), message_id=message["message_id"])
 
     def send_command(
@@ -223,6 +225,8 @@ class Scripting:
         return Injected(self.queue.push("message", message), message_id=message["message_id"])
 
     def _someone_in_charge(self, chat: ChatState) -> User:
+        if chat.type == "private":
+            return self.world.users.get(chat.id) or User(chat.id, chat.first_name or "User")
         people = [m for m in chat.members.values() if m.user.id != self.world.bot.id]
         for wanted in ("creator", "administrator", "member"):
             for member in people:

@@ -177,6 +177,8 @@ class FakeTelegram(Scripting):
         `times=None` keeps failing until `clear_failures()`. Scripted failures are used in order."""
         if times is not None and times < 1:
             raise ValueError("times must be at least 1 (or None for always)")
+        if isinstance(chat_id, str):  # `@name`: match calls by the chat's id as well
+            chat_id = self._resolve(chat_id)
         self._failures.append(_Failure(method, chat_id, ApiError(error_code, description, parameters), times))
 
     def clear_failures(self) -> None:
@@ -185,9 +187,7 @@ class FakeTelegram(Scripting):
     def _take_failure(self, method: str, params: dict[str, Any]) -> ApiError | None:
         target = params.get("chat_id")
         if isinstance(target, str):
-            target = next(
-                (c.id for c in self.world.chats.values() if c.username and f"@{c.username}" == target), target
-            )
+            target = self._resolve(target)
         for failure in self._failures:
             if failure.method == method and failure.chat_id in (None, target):
                 if failure.times is not None:
@@ -196,6 +196,12 @@ class FakeTelegram(Scripting):
                         self._failures.remove(failure)
                 return failure.error
         return None
+
+    def _resolve(self, ref: str) -> int | str:
+        try:
+            return self.world.find_chat(ref).id
+        except ApiError:
+            return ref
 
     # --- inspection ----------------------------------------------------------------------------------------
 
@@ -252,6 +258,11 @@ class FakeTelegram(Scripting):
     @property
     def webhook(self) -> Webhook | None:
         return self.queue.webhook
+
+    @property
+    def polling(self) -> bool:
+        """Whether a long poll (`getUpdates` with a timeout) is waiting right now."""
+        return self.queue.polling
 
     @property
     def pending_updates(self) -> list[dict[str, Any]]:

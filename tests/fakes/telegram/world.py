@@ -146,12 +146,12 @@ class World:
             raise KeyError(f"no chat {chat_id} in the fake; add it with add_chat()") from None
 
     def private_chat_for(self, user: User) -> ChatState:
-        """The private chat with `user`, created on first use."""
+        """The private chat with `user`, created on first use; `user` is its member."""
         self.users[user.id] = user
-        if user.id not in self.chats:
-            chat = self.add_chat(user.id, "private", username=user.username, first_name=user.first_name)
-            chat.members[user.id] = Member(user, "member")
-        return self.chats[user.id]
+        chat = self.chats.get(user.id) or self.add_chat(user.id, "private", username=user.username)
+        chat.first_name = chat.first_name or user.first_name
+        chat.members.setdefault(user.id, Member(user, "member"))
+        return chat
 
     def new_message(
         self,
