@@ -14,10 +14,14 @@ from typing import TextIO
 
 from sqlite_utils import Database
 
+from bot.adapters.base import Adapter
+from bot.adapters.console import ConsoleAdapter, ensure_console_subscription
 from bot.config import Settings, SourceSettings
-from bot.console import ConsoleSink
+from bot.console import StatusPrinter
+from bot.delivery import DeliveryEngine
 from bot.extract import extract_items
 from bot.fetch import FetchError, decode_body, fetch, make_client
+from bot.matching import MatchIndex
 from bot.output import use_color
 from bot.pipeline import Poller, PollReport
 from bot.scheduler import PollScheduler
@@ -26,8 +30,10 @@ from parsers.countries import Tags, tag_text
 from parsers.errors import ParseError
 from parsers.models import Item
 from storage.models import ItemEvent
+from storage.outbox import prune_outbox
 from storage.prune import prune_items
 from storage.sources import upsert_source
+from storage.subscriptions import list_active_subscriptions
 from storage.transactions import transaction
 
 __all__ = ["AppError", "parse_target", "poll_once", "run_forever", "tag"]
@@ -72,11 +78,15 @@ def tag(text: str, *, place: str | None = None) -> Tags:
 async def poll_once(
     url: str, db_path: str, *, now: datetime | None, baseline: bool, kind: str = "auto"
 ) -> list[ItemEvent]:
-    """One poll of `url` against the database at `db_path`; the events it produced."""
+    """One poll of `url` against the database at `db_path`; the events it produced.
+
+    Alerts for the database's subscriptions are queued as in `run`, so a running wirewatch delivers them.
+    """
     source = SourceSettings(name=url, url=url, kind=kind, interval=60, jitter=0)
     async with Store(db_path) as store, make_client() as client:
         await store.run(upsert_source, source.name, source.url, source.kind)
-        poller = Poller(store=store, client=client, clock=(lambda: now) if now else _utcnow)
+        index = MatchIndex(await store.run(list_active_subscriptions))
+        poller = Poller(store=store, client=client, clock=(lambda: now) if now else _utcnow, index=index)
         report = await poller.poll(source, baseline=baseline)
     if report.status == "failed":
         raise AppError(f"poll of {url} failed: {report.error}")
@@ -92,11 +102,12 @@ async def run_forever(
     stop: asyncio.Event | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> None:
-    """Poll every configured source until SIGINT/SIGTERM (or `stop` is set), printing alerts."""
+    """Poll every configured source until SIGINT/SIGTERM (or `stop` is set), delivering alerts as they come."""
     stream = stream or sys.stdout
     stop = stop or asyncio.Event()
     clock = clock or _utcnow
-    sink = ConsoleSink(stream, color=use_color(stream, settings.console_color))
+    color = use_color(stream, settings.console_color)
+    status = StatusPrinter(stream, color=color)
     async with (
         Store(settings.db_path) as store,
         make_client(
@@ -105,34 +116,49 @@ async def run_forever(
     ):
         for source in settings.sources:
             await store.run(upsert_source, source.name, source.url, source.kind)
-        poller = Poller(store=store, client=client, clock=clock, fetch_settings=settings.fetch)
-        scheduler = PollScheduler(poller, settings.sources, lambda r: report_to_console(sink, r))
-        sink.note(
+        adapters: list[Adapter] = []
+        if settings.console:
+            await store.run(ensure_console_subscription, now=clock())
+            adapters.append(ConsoleAdapter(stream, color=color))
+        else:
+            log.warning("the console is disabled and no chat platform is set up: alerts wait in the outbox")
+        index = MatchIndex(await store.run(list_active_subscriptions))
+        poller = Poller(store=store, client=client, clock=clock, fetch_settings=settings.fetch, index=index)
+        engine = DeliveryEngine(store, adapters, settings=settings.delivery, clock=clock)
+
+        def on_report(report: PollReport) -> None:
+            report_status(status, report)
+            if report.queued:
+                engine.notify()
+
+        scheduler = PollScheduler(poller, settings.sources, on_report)
+        status.note(
             f"wirewatch is watching {len(settings.sources)} source(s); database {settings.db_path}; "
             "Ctrl+C to stop",
             when=clock(),
         )
-        with _signals_set(stop):
-            scheduler.start()
-            pruner = asyncio.ensure_future(_prune_periodically(store, settings, clock))
-            try:
-                await stop.wait()
-            finally:
-                pruner.cancel()
-                await scheduler.stop()
-        sink.note("stopped", when=clock())
+        async with engine:
+            with _signals_set(stop):
+                scheduler.start()
+                pruner = asyncio.ensure_future(_prune_periodically(store, settings, clock))
+                try:
+                    await stop.wait()
+                finally:
+                    pruner.cancel()
+                    await scheduler.stop()
+            await engine.deliver_due()
+        status.note("stopped", when=clock())
 
 
-def report_to_console(sink: ConsoleSink, report: PollReport) -> None:
-    for event in report.events:
-        sink.emit(event)
+def report_status(status: StatusPrinter, report: PollReport) -> None:
+    """A status line for the polls worth a word: the silent first one, and failures."""
     if report.seeded:
-        sink.note(
+        status.note(
             f"{report.source}: first poll, {report.items} items already there (not alerted)", when=report.at
         )
     elif report.status in ("failed", "problem"):
         retry = f"; next try in {report.retry_in:.0f}s" if report.retry_in else ""
-        sink.note(f"{report.source}: {report.error}{retry}", when=report.at)
+        status.note(f"{report.source}: {report.error}{retry}", when=report.at)
 
 
 async def _prune_periodically(store: Store, settings: Settings, clock: Callable[[], datetime]) -> None:
@@ -141,7 +167,7 @@ async def _prune_periodically(store: Store, settings: Settings, clock: Callable[
         try:
             removed = await store.run(_prune, now=clock(), retention=retention)
             if removed:
-                log.info("pruned %d items older than %d days", removed, settings.retention_days)
+                log.info("pruned %d items and alerts older than %d days", removed, settings.retention_days)
         except Exception:
             log.exception("pruning old items failed")
         await asyncio.sleep(PRUNE_EVERY.total_seconds())
@@ -149,7 +175,7 @@ async def _prune_periodically(store: Store, settings: Settings, clock: Callable[
 
 def _prune(db: Database, *, now: datetime, retention: timedelta) -> int:
     with transaction(db):
-        return prune_items(db, now=now, retention=retention)
+        return prune_items(db, now=now, retention=retention) + prune_outbox(db, now=now, retention=retention)
 
 
 @contextlib.contextmanager

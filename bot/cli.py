@@ -17,7 +17,6 @@ import click
 
 from bot import app, output
 from bot.config import ConfigError, load_settings
-from bot.console import format_event
 from bot.demo import run_demo
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -176,7 +175,7 @@ def poll(
     elif not events:
         click.echo("Nothing new.")
     else:
-        click.echo("\n".join(format_event(e, color=output.use_color(sys.stdout)) for e in events))
+        click.echo(output.events_text(events))
 
 
 @cli.command()

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from bot.delivery import DeliverySettings, DeliverySettingsError
 
 __all__ = [
     "DEFAULT_SOURCE",
@@ -30,10 +32,11 @@ __all__ = [
 KINDS = ("wire-page", "feed")
 # Every key each table accepts; config.example.toml documents each one (tests/test_docs.py checks).
 KEYS: dict[str, frozenset[str]] = {
-    "": frozenset({"storage", "fetch", "console", "sources", "telegram", "discord"}),
+    "": frozenset({"storage", "fetch", "console", "delivery", "sources", "telegram", "discord"}),
     "storage": frozenset({"path", "retention_days"}),
     "fetch": frozenset({"connect_timeout", "read_timeout", "max_bytes", "backoff_base", "backoff_max"}),
     "console": frozenset({"enabled", "color"}),
+    "delivery": frozenset(f.name for f in fields(DeliverySettings)),
     "sources": frozenset({"name", "url", "kind", "interval", "jitter", "selectors"}),
     "sources.selectors": frozenset({"item", "title", "lead", "time", "link"}),
 }
@@ -92,6 +95,7 @@ class Settings:
     retention_days: int = 30
     sources: tuple[SourceSettings, ...] = (DEFAULT_SOURCE,)
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
     console: bool = True
     console_color: str = "auto"
     tokens: Mapping[str, str] = field(default_factory=dict, repr=False)
@@ -110,6 +114,7 @@ class Settings:
                 "backoff_max": self.fetch.backoff_max,
             },
             "console": {"enabled": self.console, "color": self.console_color},
+            "delivery": {f.name: getattr(self.delivery, f.name) for f in fields(self.delivery)},
             "sources": [_source_dict(s) for s in self.sources],
             "environment": {
                 name: (_mask(self.tokens[name]) if name in self.tokens else "(not set)")
@@ -152,6 +157,8 @@ def parse_settings(data: Mapping[str, Any], *, tokens: Mapping[str, str], path: 
     )
     console = _table(data, "console")
     _check_keys(console, "console.", KEYS["console"])
+    delivery = _table(data, "delivery")
+    _check_keys(delivery, "delivery.", KEYS["delivery"])
     for platform in ("telegram", "discord"):
         section = _table(data, platform)
         if "token" in section:
@@ -184,6 +191,7 @@ def parse_settings(data: Mapping[str, Any], *, tokens: Mapping[str, str], path: 
         retention_days=int(_number(storage, "storage.", "retention_days", 30, low=1, integer=True)),
         sources=_sources(data),
         fetch=fetch_settings,
+        delivery=_delivery(delivery),
         console=enabled,
         console_color=color,
         tokens=dict(tokens),
@@ -243,6 +251,13 @@ def _selectors(raw: Any, where: str) -> SelectorSettings:
     if "item" not in raw:
         raise ConfigError(f'{where}.item: required, the CSS selector of one item, e.g. "li.news-item"')
     return SelectorSettings(**raw)
+
+
+def _delivery(table: Mapping[str, Any]) -> DeliverySettings:
+    try:
+        return DeliverySettings(**table)
+    except DeliverySettingsError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _table(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:

@@ -9,11 +9,22 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
+from bot.alerts import alert_from_event
+from bot.formatting.plain import plain_alert
 from parsers.countries import Tags, flag
 from parsers.models import Item, item_to_json
 from storage.models import ItemEvent
 
-__all__ = ["age", "events_json", "items_json", "items_table", "tags_json", "tags_table", "use_color"]
+__all__ = [
+    "age",
+    "events_json",
+    "events_text",
+    "items_json",
+    "items_table",
+    "tags_json",
+    "tags_table",
+    "use_color",
+]
 
 
 def use_color(stream: TextIO, setting: str = "auto") -> bool:
@@ -96,3 +107,8 @@ def events_json(events: Sequence[ItemEvent]) -> str:
     return json.dumps(
         [{"event": e.kind, "item": item_to_json(e.item)} for e in events], ensure_ascii=False, indent=2
     )
+
+
+def events_text(events: Sequence[ItemEvent]) -> str:
+    """Events as the console adapter prints alerts, separated by blank lines."""
+    return "\n\n".join(plain_alert(alert_from_event(e)) for e in events)

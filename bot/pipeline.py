@@ -1,4 +1,7 @@
-"""One poll of one source: fetch -> parse -> tag -> store (diff) in one transaction -> events.
+"""One poll of one source: fetch -> parse -> tag -> store (diff) + match + queue alerts, in one transaction.
+
+The items and the outbox rows of their alerts are written together, so an item is never recorded as seen
+without its alerts, and never queued twice.
 
 Nothing a site sends escapes as an exception: every failure is recorded on the source and reported in the
 `PollReport`, with the delay before the next attempt.
@@ -20,12 +23,14 @@ from bot.backoff import backoff_delay, retry_after_seconds
 from bot.config import FetchSettings, SourceSettings
 from bot.extract import extract_items
 from bot.fetch import FetchError, HttpStatusError, fetch
+from bot.matching import MatchIndex
 from bot.store import Store
 from parsers.errors import ParseError
 from parsers.models import Item
 from parsers.pages import Selectors
 from storage.items import apply_poll
 from storage.models import ItemEvent, PollOutcome
+from storage.outbox import Enqueued, enqueue_alerts
 from storage.sources import get_source_state, record_failure, record_not_modified
 from storage.transactions import transaction
 
@@ -46,6 +51,7 @@ class PollReport:
     status: PollStatus
     events: tuple[ItemEvent, ...] = ()
     items: int = 0
+    queued: int = 0  # alerts put in the outbox
     seeded: bool = False
     error: str | None = None
     retry_in: float | None = None
@@ -63,12 +69,15 @@ class Poller:
         clock: Callable[[], datetime],
         fetch_settings: FetchSettings | None = None,
         rng: random.Random | None = None,
+        index: MatchIndex | None = None,
     ) -> None:
         self.store = store
         self.client = client
         self.clock = clock
         self.fetch_settings = fetch_settings or FetchSettings()
         self.rng = rng or random.Random()
+        # Read and changed only on the database thread (inside `store.run`), like the subscriptions it mirrors.
+        self.index = index if index is not None else MatchIndex()
 
     async def poll(self, source: SourceSettings, *, baseline: bool = True) -> PollReport:
         state = await self.store.run(get_source_state, source.name)
@@ -97,8 +106,9 @@ class Poller:
             )
         except ParseError as exc:
             return await self._failed(source, f"cannot read the page: {exc}")
-        outcome = await self.store.run(
+        outcome, enqueued = await self.store.run(
             _store_poll,
+            self.index,
             source.name,
             items,
             now=now,
@@ -117,7 +127,13 @@ class Poller:
                 at=now,
             )
         return PollReport(
-            source.name, "ok", tuple(outcome.events), items=len(items), seeded=outcome.seeded, at=now
+            source.name,
+            "ok",
+            tuple(outcome.events),
+            items=len(items),
+            queued=enqueued.queued,
+            seeded=outcome.seeded,
+            at=now,
         )
 
     async def _failed(
@@ -144,6 +160,7 @@ class Poller:
 
 def _store_poll(
     db: Database,
+    index: MatchIndex,
     source: str,
     items: list[Item],
     *,
@@ -151,11 +168,13 @@ def _store_poll(
     etag: str | None,
     last_modified: str | None,
     baseline: bool,
-) -> PollOutcome:
+) -> tuple[PollOutcome, Enqueued]:
     with transaction(db):
-        return apply_poll(
+        outcome = apply_poll(
             db, source, items, now=now, etag=etag, last_modified=last_modified, baseline=baseline
         )
+        enqueued = enqueue_alerts(db, outcome.events, lambda e: index.match(e.item, e.source), now=now)
+    return outcome, enqueued
 
 
 def _log_failure(source: str, error: str, failures: int) -> None:

@@ -17,11 +17,13 @@ async def test_demo_reports_each_change_once() -> None:
     assert summary.updated == 1
     assert summary.failures == 1
     assert summary.unchanged_polls == 1
-    assert text.count("[NEW]") == 5
-    assert text.count("[EDITED (v2)]") == 1
+    assert summary.delivered == 6
+    assert text.count("[NIEUW]") == 5
+    assert text.count("[BIJGEWERKT]") == 1
+    assert "(replaces #1) [BIJGEWERKT]" in text
     assert "KYIV (ANP/RTR)" in text
-    assert "VLISSINGEN Veerdienst" in text
+    assert "VLISSINGEN: Veerdienst" in text
     assert "HTTP 500" in text
     assert "\033[" not in text
-    new_places = [re.findall(r"\b[A-Z]{4,}\b", line)[0] for line in text.splitlines() if line.startswith("[NEW]")]
+    new_places = [re.findall(r"\b[A-Z]{4,}\b", line)[1] for line in text.splitlines() if "[NIEUW]" in line]
     assert new_places == ["KYIV", "TEHERAN", "VLISSINGEN", "OTTAWA", "TOKIO"]

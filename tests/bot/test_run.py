@@ -38,7 +38,7 @@ async def test_run_polls_on_schedule_and_prints_each_alert_once(tmp_path: Path) 
         stop.set()
         await asyncio.wait_for(task, timeout=10)
     text = out.getvalue()
-    assert text.count("[NEW]") == 1
+    assert text.count("[NIEUW]") == 1
     assert "KYIV (ANP/RTR)" in text
     assert "a: first poll, 3 items already there" in text
     assert "b: first poll, 1 items already there" in text
