@@ -31,10 +31,26 @@ def wire_page(entries: list[Entry], *, messy: bool = False) -> str:
 
 
 SEED = [
-    ("WASHINGTON (ANP)", "De Amerikaanse president Donald Trump waarschuwt de burgemeester van Minneapolis.", "8 minuten geleden"),
+    (
+        "WASHINGTON (ANP)",
+        "De Amerikaanse president Donald Trump waarschuwt de burgemeester van Minneapolis.",
+        "8 minuten geleden",
+    ),
     ("MEITAR (ANP/AFP)", "De Israëlische premier Benjamin Netanyahu heeft gewaarschuwd.", "1 uur geleden"),
-    ("BRUSSEL (ANP)", "De defensieman van de Europese Commissie gaat langs bij raketfabrieken.", "1 uur geleden"),
+    (
+        "BRUSSEL (ANP)",
+        "De defensieman van de Europese Commissie gaat langs bij raketfabrieken.",
+        "1 uur geleden",
+    ),
 ]
-KYIV = ("KYIV (ANP/RTR)", "Bij een Russische aanval op de Oekraïense hoofdstad zijn doden gevallen.", "2 minuten geleden")
-TOKIO = ("TOKIO (ANP/AFP)", "Voor de kust van Japan heeft een zware aardbeving plaatsgevonden.", "1 minuut geleden")
+KYIV = (
+    "KYIV (ANP/RTR)",
+    "Bij een Russische aanval op de Oekraïense hoofdstad zijn doden gevallen.",
+    "2 minuten geleden",
+)
+TOKIO = (
+    "TOKIO (ANP/AFP)",
+    "Voor de kust van Japan heeft een zware aardbeving plaatsgevonden.",
+    "1 minuut geleden",
+)
 OTTAWA = ("OTTAWA (ANP/RTR)", "Canada en de Europese Unie hebben een handelsakkoord gesloten.", "zojuist")

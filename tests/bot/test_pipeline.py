@@ -32,12 +32,17 @@ class Rig:
     def advance(self, minutes: int) -> None:
         self.minutes[0] += minutes
 
-    async def poll(self, *, baseline: bool = True, read_timeout: float = 5.0, max_bytes: int = 5_000_000) -> PollReport:
+    async def poll(
+        self, *, baseline: bool = True, read_timeout: float = 5.0, max_bytes: int = 5_000_000
+    ) -> PollReport:
         # A fresh Store and client each poll, as after a process restart: nothing is remembered in memory.
         async with Store(self.db_path) as store, make_client(read_timeout=read_timeout) as client:
             await store.run(upsert_source, self.source.name, self.source.url, self.source.kind)
             poller = Poller(
-                store=store, client=client, clock=self.clock, fetch_settings=FetchSettings(max_bytes=max_bytes)
+                store=store,
+                client=client,
+                clock=self.clock,
+                fetch_settings=FetchSettings(max_bytes=max_bytes),
             )
             return await poller.poll(self.source, baseline=baseline)
 
