@@ -11,13 +11,18 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 import click
 
 from bot import app, output
 from bot.config import ConfigError, load_settings
 from bot.demo import run_demo
+from storage.db import open_db
+from storage.errors import StorageError
+from storage.models import OutboxStatus
+from storage.outbox import list_outbox, outbox_counts
+from storage.sources import list_sources
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -194,3 +199,68 @@ def run(config_path: Path | None) -> None:
 def demo(interval: int) -> None:
     """Play an offline demo: a local site changes over time and wirewatch reports each change once."""
     asyncio.run(run_demo(interval=interval))
+
+
+def db_options(f: F) -> F:
+    f = click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="SQLite database to read. Default: storage.path of the configuration.",
+    )(f)
+    return config_option(f)
+
+
+def _open_existing(db_path: str | None, config_path: Path | None) -> Any:
+    path = db_path or _settings(config_path).db_path
+    if not Path(path).is_file():
+        raise click.ClickException(f"no database at {path} (wirewatch creates it on its first poll)")
+    try:
+        return open_db(path)
+    except StorageError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@db_options
+@format_option("table")
+def sources(db_path: str | None, config_path: Path | None, fmt: str) -> None:
+    """Show each source's health: last poll, last success, failures in a row, last error, items seen."""
+    db = _open_existing(db_path, config_path)
+    try:
+        states = list_sources(db)
+    finally:
+        db.close()
+    if fmt == "json":
+        click.echo(json.dumps([output.source_json(s) for s in states], ensure_ascii=False, indent=2))
+    else:
+        click.echo(output.sources_table(states, now=datetime.now(UTC)))
+
+
+@cli.command()
+@db_options
+@click.option(
+    "--status",
+    type=click.Choice(list(get_args(OutboxStatus))),
+    default=None,
+    help="Only alerts in this state.",
+)
+@click.option(
+    "--limit", type=click.IntRange(1, 10_000), default=50, show_default=True, help="At most this many."
+)
+@format_option("table")
+def outbox(db_path: str | None, config_path: Path | None, status: str | None, limit: int, fmt: str) -> None:
+    """Show queued and delivered alerts, newest first, with their state and reason, and counts per state."""
+    db = _open_existing(db_path, config_path)
+    try:
+        rows = list_outbox(db, status=status, limit=limit)  # type: ignore[arg-type]
+        counts = outbox_counts(db)
+    finally:
+        db.close()
+    if fmt == "json":
+        click.echo(
+            json.dumps({"counts": counts, "rows": [output.outbox_row_json(r) for r in rows]}, indent=2)
+        )
+    else:
+        click.echo(output.outbox_table(rows, counts))

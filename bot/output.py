@@ -13,7 +13,7 @@ from bot.alerts import alert_from_event
 from bot.formatting.plain import plain_alert
 from parsers.countries import Tags, flag
 from parsers.models import Item, item_to_json
-from storage.models import ItemEvent
+from storage.models import ItemEvent, OutboxRow, SourceState
 
 __all__ = [
     "age",
@@ -112,3 +112,76 @@ def events_json(events: Sequence[ItemEvent]) -> str:
 def events_text(events: Sequence[ItemEvent]) -> str:
     """Events as the console adapter prints alerts, separated by blank lines."""
     return "\n\n".join(plain_alert(alert_from_event(e)) for e in events)
+
+
+def _when(moment: datetime | None, now: datetime) -> str:
+    return "never" if moment is None else f"{age(moment, now)} ago"
+
+
+def source_json(state: SourceState) -> dict[str, Any]:
+    return {
+        "name": state.name,
+        "url": state.url,
+        "kind": state.kind,
+        "last_attempt_at": _iso(state.last_attempt_at),
+        "last_success_at": _iso(state.last_success_at),
+        "consecutive_failures": state.consecutive_failures,
+        "last_error": state.last_error,
+        "baselined": state.baselined,
+        "last_item_count": state.last_item_count,
+    }
+
+
+def sources_table(states: Sequence[SourceState], *, now: datetime) -> str:
+    if not states:
+        return "No sources yet."
+    lines = []
+    for s in states:
+        health = "ok" if s.consecutive_failures == 0 else f"FAILING ({s.consecutive_failures} in a row)"
+        lines.append(f"{s.name}  [{s.kind}]  {health}")
+        lines.append(f"    {s.url}")
+        lines.append(
+            f"    last poll {_when(s.last_attempt_at, now)}, last success {_when(s.last_success_at, now)}, "
+            f"{s.last_item_count if s.last_item_count is not None else '?'} items on the page"
+        )
+        if s.consecutive_failures and s.last_error:
+            lines.append(f"    last error: {s.last_error}")
+    return "\n".join(lines)
+
+
+def outbox_row_json(row: OutboxRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "destination": row.destination,
+        "status": row.status,
+        "reason": row.reason,
+        "source": row.source,
+        "uid": row.uid,
+        "version": row.version,
+        "kind": row.kind,
+        "attempts": row.attempts,
+        "last_error": row.last_error,
+        "created_at": _iso(row.created_at),
+        "finished_at": _iso(row.finished_at),
+        "sent_ref": row.sent_ref,
+        "headline": row.event.item.title or row.event.item.text[:80],
+    }
+
+
+def outbox_table(rows: Sequence[OutboxRow], counts: dict[str, int]) -> str:
+    summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+    if not rows:
+        return f"No alerts. ({summary})"
+    lines = []
+    for row in rows:
+        item = row.event.item
+        headline = item.title or item.text
+        headline = headline if len(headline) <= 60 else headline[:59] + "…"
+        why = f" ({row.reason})" if row.reason and row.reason != row.status else ""
+        lines.append(f"#{row.id:<6} {row.status:<8}{why}  {row.destination}  {item.place or '-'}  {headline}")
+    lines.append(summary)
+    return "\n".join(lines)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat().replace("+00:00", "Z")

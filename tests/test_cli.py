@@ -6,13 +6,16 @@ import asyncio
 import json
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from bot.adapters.console import ensure_console_subscription
 from bot.cli import cli
 from bot.local_site import LocalSite
+from storage.db import open_db
 from tests.wirepage import KYIV, SEED, wire_page
 
 REPO = Path(__file__).resolve().parent.parent
@@ -202,3 +205,39 @@ def test_check_config_names_the_bad_key(tmp_path: Path) -> None:
     code, _, err = invoke("check-config", "--config", str(path))
     assert code == 1
     assert "sources[0].interval" in err
+
+
+def test_sources_and_outbox_show_what_polls_did(site: LocalSite, tmp_path: Path) -> None:
+    db = str(tmp_path / "w.db")
+    site.set_page("/b", wire_page(SEED))
+    poll = ["poll", "--once", "--url", site.url("/b"), "--db", db, "--now", NOW]
+    assert invoke(*poll)[0] == 0
+    handle = open_db(db)
+    ensure_console_subscription(handle, now=datetime(2026, 11, 27, 12, tzinfo=UTC))
+    handle.close()
+    site.set_page("/b", wire_page([KYIV, *SEED]))
+    assert invoke(*poll)[0] == 0
+
+    code, out, _ = invoke("outbox", "--db", db, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["counts"]["pending"] == 1
+    assert [(r["destination"], r["status"], r["kind"]) for r in data["rows"]] == [("console", "pending", "new")]
+    code, out, _ = invoke("outbox", "--db", db, "--status", "sent")
+    assert "No alerts." in out
+
+    code, out, _ = invoke("sources", "--db", db)
+    assert code == 0
+    assert f"{site.url('/b')}  [auto]  ok" in out
+    site.fail_next("/b", status=503)
+    assert invoke(*poll)[0] == 1
+    code, out, _ = invoke("sources", "--db", db, "--format", "json")
+    (state,) = json.loads(out)
+    assert state["consecutive_failures"] == 1
+    assert "503" in state["last_error"]
+
+
+def test_sources_without_a_database_says_so(tmp_path: Path) -> None:
+    code, _, err = invoke("sources", "--db", str(tmp_path / "none.db"))
+    assert code == 1
+    assert "no database" in err
