@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import logging
 import os
 import sys
 from collections.abc import Callable
@@ -18,6 +17,7 @@ import click
 from bot import app, output
 from bot.config import ConfigError, load_settings
 from bot.demo import run_demo
+from bot.logs import configure_logging
 from storage.db import open_db
 from storage.errors import StorageError
 from storage.models import OutboxStatus
@@ -97,14 +97,16 @@ def _fail_cleanly(exc: Exception) -> click.ClickException:
 @click.group(context_settings=CONTEXT_SETTINGS)
 @click.version_option(package_name="wirewatch")
 @click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
-def cli(verbose: int) -> None:
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Log lines (on stderr) as text or as one JSON object per line.",
+)
+def cli(verbose: int, log_format: str) -> None:
     """wirewatch: watch news-wire pages and feeds, and push every new item to the chats that want it."""
-    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
-    if verbose < 2:
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging(verbose, log_format)
 
 
 @cli.command()

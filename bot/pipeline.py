@@ -180,7 +180,14 @@ def _store_poll(
 def _log_failure(source: str, error: str, failures: int) -> None:
     # One failure is routine on the web; a source that keeps failing deserves the operator's attention.
     level = logging.WARNING if failures >= WARN_AFTER_FAILURES else logging.INFO
-    log.log(level, "source %s failed %d time(s) in a row: %s", source, failures, error)
+    log.log(
+        level,
+        "source %s failed %d time(s) in a row: %s",
+        source,
+        failures,
+        error,
+        extra={"source": source, "failures": failures, "error": error},
+    )
 
 
 def _selectors(source: SourceSettings) -> Selectors | None:
