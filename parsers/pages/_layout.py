@@ -1,0 +1,105 @@
+"""The page as one text: whitespace inside text nodes collapses to one space, block elements and `<br>`
+become line breaks, and the offsets of links, headings, `<time>` elements and every element's range are kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborNode
+
+__all__ = ["STRIP", "Layout", "layout"]
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+STRIP = ["script", "style", "noscript", "template"]  # removed from the tree before anything reads it
+_SKIP = frozenset(
+    {*STRIP, "head", "title", "svg", "math", "select", "option", "textarea", "iframe", "object"}
+)
+_BLOCKS = _word_set(
+    "address article aside blockquote body dd details dialog div dl dt fieldset figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 header hgroup html li main nav ol p pre section summary table tbody td tfoot th thead tr ul"
+)
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_BREAKS = frozenset({"br", "hr"})
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class Layout:
+    """The flattened text of a page and where its elements sit in it."""
+
+    text: str
+    run_starts: list[int]  # start offset of every text node, ascending
+    run_paths: list[tuple[int, ...]]  # the ids of the elements open around that text node
+    boundaries: set[int]  # offsets where a text node's first non-space character sits
+    ranges: dict[int, tuple[int, int]]  # element id -> its text range
+    links: list[tuple[int, int, str]]  # (start, end, href) of every <a href>
+    headings: list[tuple[int, int]]  # text ranges of h1-h6
+    times: list[tuple[int, int, str]]  # (start, end, datetime attribute) of every <time datetime>
+
+
+def layout(root: LexborNode) -> Layout:
+    """Flatten the tree under `root` into one text, in document order."""
+    parts: list[str] = []
+    size = 0
+    lay = Layout("", [], [], set(), {}, [], [], [])
+    path: list[int] = []  # ids of the open elements
+    opened: list[tuple[str, dict[str, str | None], int]] = []  # their tag, attributes and start
+    skipping = 0  # open elements whose text does not count (svg, select...)
+
+    def line_break() -> None:
+        nonlocal size
+        if parts and parts[-1] != "\n":
+            parts.append("\n")
+            size += 1
+
+    def close() -> None:
+        nonlocal skipping
+        tag, attrs, start = opened.pop()
+        lay.ranges[path.pop()] = (start, size)
+        if tag in _SKIP:
+            skipping -= 1
+        elif tag == "a" and attrs.get("href"):
+            lay.links.append((start, size, attrs["href"] or ""))
+        elif tag in _HEADINGS:
+            lay.headings.append((start, size))
+        elif tag == "time" and attrs.get("datetime"):
+            lay.times.append((start, size, attrs["datetime"] or ""))
+        if tag in _BLOCKS:
+            line_break()
+
+    for node in root.traverse(include_text=True):
+        parent = node.parent
+        parent_id = parent.mem_id if parent is not None else None
+        while path and path[-1] != parent_id:
+            close()
+        if node.is_text_node:
+            raw = node.text_content or ""
+            if skipping or not raw or raw.isspace():
+                continue
+            chunk = _SPACES.sub(" ", raw)
+            lay.run_starts.append(size)
+            lay.run_paths.append(tuple(path))
+            lay.boundaries.add(size + (1 if chunk[0] == " " else 0))
+            parts.append(chunk)
+            size += len(chunk)
+            continue
+        if not node.is_element_node:
+            continue
+        tag = node.tag or ""
+        if tag in _BLOCKS or tag in _BREAKS:
+            line_break()
+        path.append(node.mem_id)
+        opened.append((tag, node.attributes if tag in ("a", "time") else {}, size))
+        skipping += tag in _SKIP
+    while path:
+        close()
+    lay.text = "".join(parts)
+    lay.links.sort()
+    lay.headings.sort()
+    return lay

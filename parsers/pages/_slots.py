@@ -1,0 +1,182 @@
+"""Labels and slots: the time labels of the flattened page, and per dateline its lead, container and label.
+
+A dateline's *container* is the largest element holding this dateline and no other; when it exists, the label
+comes from inside it. Without one, the label is picked later by `label_after` or `label_before`, whichever
+order the whole page uses more (`order_score`).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import datetime
+
+from parsers.datelines import Dateline
+from parsers.identity import normalize_space
+from parsers.pages._layout import Layout
+from parsers.pages._shared import READ_MORE, exact_datetime
+
+__all__ = [
+    "Label",
+    "Slot",
+    "find_labels",
+    "find_slots",
+    "label_after",
+    "label_before",
+    "order_score",
+    "too_much_text",
+]
+
+_FILLER = str.maketrans(dict.fromkeys(" \n\t·•|-–—:,;"))
+_MAX_FILLER = 200  # text allowed between a lead and a label outside any container (a title, "lees meer")
+_MAX_EXTRA = 500  # text a container may hold besides its lead and label: a title, a kicker, "lees meer"
+_MAX_TRAILING = 150  # of which after the lead: "lees meer", share buttons; never another paragraph
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A time label at `text[start:end]`."""
+
+    start: int
+    end: int
+    text: str  # the visible label, whitespace-normalised
+    exact: datetime | None = None  # from <time datetime>
+
+
+@dataclass(slots=True)
+class Slot:
+    """One dateline and what belongs to it; `label` and `title` are filled in as they are found."""
+
+    dateline: Dateline
+    lead_end: int  # the lead is text[dateline.end:lead_end]
+    gap_start: int  # where the text before this dateline starts to be its own
+    gap_end: int  # the next dateline's start
+    path: tuple[int, ...]  # the elements open around the dateline
+    container: tuple[int, int] | None  # the largest element holding this dateline and no other
+    scope: tuple[int, int] | None  # the smallest element holding this dateline and a neighbouring one
+    label: Label | None = None
+    loose: bool = False  # the label was found outside any container, by the page's label order
+    title: tuple[int, int] | None = None
+
+
+def find_labels(lay: Layout, spans: list[tuple[int, int]]) -> list[Label]:
+    """The `<time datetime>` labels and the text labels at `spans` that no `<time>` overlaps, in page order."""
+    exact = []
+    for start, end, value in lay.times:
+        moment = exact_datetime(value)
+        if moment is not None:
+            exact.append(Label(start, end, normalize_space(lay.text[start:end]) or value.strip(), moment))
+    text_labels = [
+        Label(s, e, normalize_space(lay.text[s:e]))
+        for s, e in spans
+        if not any(x.start <= s < x.end or x.start < e <= x.end for x in exact)
+    ]
+    return sorted(exact + text_labels, key=lambda lab: lab.start)
+
+
+def find_slots(lay: Layout, datelines: list[Dateline], labels: list[Label]) -> list[Slot]:
+    """A slot per dateline, labelled when its container holds a label."""
+    text = lay.text
+    paths = [lay.run_paths[max(0, bisect_right(lay.run_starts, d.start) - 1)] for d in datelines]
+    slots: list[Slot] = []
+    for i, dateline in enumerate(datelines):
+        gap_end = datelines[i + 1].start if i + 1 < len(datelines) else len(text)
+        line_end = text.find("\n", dateline.end)
+        lead_end = min(gap_end, line_end if line_end >= 0 else len(text))
+        lead_end = _trim_lead(text, dateline.end, lead_end, labels)
+        depth = max(
+            _common(paths[i], paths[i - 1]) if i else 0,
+            _common(paths[i], paths[i + 1]) if i + 1 < len(datelines) else 0,
+        )
+        container = lay.ranges.get(paths[i][depth]) if depth < len(paths[i]) else None
+        scope = lay.ranges.get(paths[i][depth - 1]) if depth else None
+        gap_start = slots[-1].lead_end if slots else 0
+        slot = Slot(dateline, lead_end, gap_start, gap_end, paths[i], container, scope)
+        if container:
+            slot.label = _container_label(slot, labels)
+        if container and not depth and slot.label:
+            # a lone dateline's container is the whole page: the item is what holds its lead and label
+            slot.container = _enclosing(lay, paths[i], slot.label)
+        slots.append(slot)
+    return slots
+
+
+def _enclosing(lay: Layout, path: tuple[int, ...], label: Label) -> tuple[int, int] | None:
+    """The smallest element on `path` that also holds `label`."""
+    for ident in reversed(path):
+        first, last = lay.ranges.get(ident, (0, 0))
+        if first <= label.start and label.end <= last:
+            return first, last
+    return None
+
+
+def _common(a: tuple[int, ...], b: tuple[int, ...]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _trim_lead(text: str, start: int, end: int, labels: list[Label]) -> int:
+    """End of the lead proper: without a trailing "lees meer" or a time label glued to its end."""
+    for _ in range(2):
+        read_more = READ_MORE.search(text, max(start, end - 40), end)
+        end = start + len(text[start : read_more.start() if read_more else end].rstrip())
+        glued = [
+            lab for lab in labels if start < lab.start and lab.end <= end and not text[lab.end : end].strip()
+        ]
+        if not glued:
+            break
+        end = glued[-1].start
+    return start + len(text[start:end].rstrip())
+
+
+def _container_label(slot: Slot, labels: list[Label]) -> Label | None:
+    first, last = slot.container or (0, 0)
+    inside = [lab for lab in labels if first <= lab.start and lab.end <= last]
+    following = [lab for lab in inside if lab.start >= slot.lead_end]
+    preceding = [lab for lab in inside if lab.end <= slot.dateline.start]
+    return following[0] if following else (preceding[-1] if preceding else None)
+
+
+def label_after(text: str, slot: Slot, labels: list[Label]) -> Label | None:
+    """The first label after the lead, when little but filler lies between them."""
+    for lab in labels:
+        if slot.lead_end <= lab.start and lab.end <= slot.gap_end:
+            return lab if _filler(text[slot.lead_end : lab.start]) <= _MAX_FILLER else None
+    return None
+
+
+def label_before(text: str, slot: Slot, labels: list[Label]) -> Label | None:
+    """The last label before the dateline, when little but filler lies between them."""
+    for lab in reversed(labels):
+        if slot.gap_start <= lab.start and lab.end <= slot.dateline.start:
+            return lab if _filler(text[lab.end : slot.dateline.start]) <= _MAX_FILLER else None
+    return None
+
+
+def order_score(text: str, slots: list[Slot], labels: list[Label | None], first: bool) -> tuple[int, int]:
+    """How well one label order fits: labels found, then (negated) filler between labels and leads."""
+    found = [(slot, lab) for slot, lab in zip(slots, labels, strict=True) if lab is not None]
+    distance = sum(
+        _filler(text[lab.end : slot.dateline.start] if first else text[slot.lead_end : lab.start])
+        for slot, lab in found
+    )
+    return len(found), -distance
+
+
+def _filler(between: str) -> int:
+    return len(between.translate(_FILLER))
+
+
+def too_much_text(text: str, slot: Slot) -> bool:
+    """An article body, not an item: more around the lead than a title and a kicker, or more after it."""
+    first, last = slot.container or (0, 0)
+    label = slot.label
+    inside = label is not None and first <= label.start and label.end <= last
+    own = _filler(text[label.start : label.end]) if label and inside else 0
+    after = _filler(text[slot.lead_end : last]) - (own if label and label.start >= slot.lead_end else 0)
+    total = _filler(text[first:last]) - _filler(text[slot.dateline.start : slot.lead_end]) - own
+    return total > _MAX_EXTRA or after > _MAX_TRAILING
