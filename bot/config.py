@@ -14,6 +14,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.delivery import DeliverySettings, DeliverySettingsError
+from bot.telegram.settings import DESTINATION_KEYS as TELEGRAM_DESTINATION_KEYS
+from bot.telegram.settings import KEYS as TELEGRAM_KEYS
+from bot.telegram.settings import TelegramSettings, TelegramSettingsError, parse_telegram_settings
 
 __all__ = [
     "DEFAULT_SOURCE",
@@ -39,9 +42,11 @@ KEYS: dict[str, frozenset[str]] = {
     "delivery": frozenset(f.name for f in fields(DeliverySettings)),
     "sources": frozenset({"name", "url", "kind", "interval", "jitter", "selectors"}),
     "sources.selectors": frozenset({"item", "title", "lead", "time", "link"}),
+    "telegram": TELEGRAM_KEYS,
+    "telegram.destinations": TELEGRAM_DESTINATION_KEYS,
 }
 MIN_INTERVAL = 10
-TOKEN_VARIABLES = ("TELEGRAM_BOT_TOKEN", "DISCORD_BOT_TOKEN")
+TOKEN_VARIABLES = ("TELEGRAM_BOT_TOKEN", "DISCORD_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET")
 
 
 class ConfigError(Exception):
@@ -98,6 +103,7 @@ class Settings:
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     console: bool = True
     console_color: str = "auto"
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
     tokens: Mapping[str, str] = field(default_factory=dict, repr=False)
     path: str | None = None
 
@@ -116,6 +122,7 @@ class Settings:
             "console": {"enabled": self.console, "color": self.console_color},
             "delivery": {f.name: getattr(self.delivery, f.name) for f in fields(self.delivery)},
             "sources": [_source_dict(s) for s in self.sources],
+            "telegram": self.telegram.masked(),
             "environment": {
                 name: (_mask(self.tokens[name]) if name in self.tokens else "(not set)")
                 for name in TOKEN_VARIABLES
@@ -168,6 +175,13 @@ def parse_settings(data: Mapping[str, Any], *, tokens: Mapping[str, str], path: 
                 f"remove the key and set the environment variable {env}"
             )
 
+    try:
+        telegram = parse_telegram_settings(
+            _table(data, "telegram"), webhook_secret=tokens.get("TELEGRAM_WEBHOOK_SECRET")
+        )
+    except TelegramSettingsError as exc:
+        raise ConfigError(str(exc)) from None
+
     defaults = FetchSettings()
     fetch_settings = FetchSettings(
         connect_timeout=_number(fetch, "fetch.", "connect_timeout", defaults.connect_timeout, low=0.1),
@@ -194,6 +208,7 @@ def parse_settings(data: Mapping[str, Any], *, tokens: Mapping[str, str], path: 
         delivery=_delivery(delivery),
         console=enabled,
         console_color=color,
+        telegram=telegram,
         tokens=dict(tokens),
         path=path,
     )

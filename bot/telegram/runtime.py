@@ -1,0 +1,259 @@
+"""`TelegramRuntime`: python-telegram-bot's `Application` inside wirewatch's event loop.
+
+    runtime = TelegramRuntime(settings.telegram, token, commands=ChatCommands(store, poller.index, clock=clock))
+    async with runtime:                  # getMe, setMyCommands (nl + default English), static destinations,
+        engine = DeliveryEngine(store, [runtime.adapter, ...])        # then long polling or the webhook
+        ...
+        runtime.source_report(name, ok=False, error="HTTP 503")  # source health for the operator chat
+
+Never `run_polling()`, which runs an event loop of its own: `initialize()`, `start()`, then
+`updater.start_polling()` (or the webhook server), stopped in the reverse order. The token is kept out of the
+logs (`redact`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Any
+
+from telegram import BotCommand
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application
+from telegram.request import HTTPXRequest
+
+from bot.adapters.base import TELEGRAM_RATE_LIMITS, RateLimit
+from bot.commands import ChatCommands, HealthNotice, HealthWatch, StaticSubscription
+from bot.telegram.adapter import TelegramAdapter, use_timedelta
+from bot.telegram.context import Deps
+from bot.telegram.handlers import register
+from bot.telegram.keys import PLATFORM, telegram_key
+from bot.telegram.redact import protect_token
+from bot.telegram.settings import StaticDestination, TelegramSettings
+from bot.telegram.texts import COMMANDS, t
+from bot.telegram.webhook import WebhookServer
+
+__all__ = ["ALLOWED_UPDATES", "TelegramRuntime", "TelegramStartError", "build_application"]
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
+POOL_SIZE = 16  # concurrent Bot API calls: the delivery engine's destinations plus command replies
+
+
+class TelegramStartError(Exception):
+    """The bot could not start: the token was refused, or the Bot API server could not be reached."""
+
+
+def build_application(
+    settings: TelegramSettings, token: str, *, timeout: float = 10.0
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The PTB application for `token` on `settings.api_base_url`, with `timeout` seconds per request phase."""
+
+    def request(pool: int) -> HTTPXRequest:
+        return HTTPXRequest(
+            connection_pool_size=pool,
+            connect_timeout=timeout,
+            read_timeout=timeout,
+            write_timeout=timeout,
+            pool_timeout=timeout,
+            http_version="1.1",
+        )
+
+    return (
+        Application.builder()
+        .token(token)
+        .base_url(settings.bot_url)
+        .base_file_url(settings.file_url)
+        .request(request(POOL_SIZE))
+        .get_updates_request(request(1))
+        .build()
+    )
+
+
+class TelegramRuntime:
+    """The bot: command handlers, the delivery adapter, and source-health messages to the operator chat."""
+
+    def __init__(
+        self,
+        settings: TelegramSettings,
+        token: str,
+        *,
+        commands: ChatCommands,
+        timeout: float = 10.0,
+        poll_timeout: int = 30,
+        rate_limits: Sequence[RateLimit] = TELEGRAM_RATE_LIMITS,
+    ) -> None:
+        if not token:
+            raise TelegramStartError("no bot token: set TELEGRAM_BOT_TOKEN")
+        use_timedelta()
+        self.settings = settings
+        self.commands = commands
+        self.poll_timeout = poll_timeout
+        self._unprotect = protect_token(token)
+        self.application = build_application(settings, token, timeout=timeout)
+        register(self.application, Deps(commands, settings))
+        self.adapter = TelegramAdapter(self.application.bot, rate_limits=rate_limits)
+        self.health = HealthWatch(settings.source_failures)
+        self.webhook: WebhookServer | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._started: list[str] = []
+
+    async def __aenter__(self) -> TelegramRuntime:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        """Connect (getMe), publish the command menus, apply the config's destinations, take updates."""
+        app = self.application
+        try:
+            try:
+                await app.initialize()
+            except InvalidToken:
+                raise TelegramStartError(
+                    "Telegram refused the bot token (check TELEGRAM_BOT_TOKEN)"
+                ) from None
+            except NetworkError as exc:
+                raise TelegramStartError(
+                    f"cannot reach the Telegram Bot API at {self.settings.api_base_url}: {exc}"
+                ) from None
+            self._started.append("initialized")
+            await self._publish_commands()
+            await self._sync_destinations()
+            await app.start()
+            self._started.append("started")
+            if self.settings.mode == "webhook":
+                await self._start_webhook()
+            else:
+                assert app.updater is not None
+                await app.updater.start_polling(
+                    poll_interval=0, timeout=self.poll_timeout, allowed_updates=list(ALLOWED_UPDATES)
+                )
+                self._started.append("polling")
+        except BaseException:
+            await self.stop()
+            raise
+        log.info("Telegram bot @%s is running (%s)", app.bot.username, self.settings.mode)
+
+    async def stop(self) -> None:
+        """Stop taking updates, let handlers finish, close the connections; in the reverse order of `start`."""
+        app = self.application
+        for task in list(self._tasks):
+            task.cancel()
+        for task in list(self._tasks):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if "webhook" in self._started and self.webhook is not None:
+            await self.webhook.stop()
+        if "polling" in self._started and app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if "started" in self._started and app.running:
+            await app.stop()
+        if "initialized" in self._started:
+            await app.shutdown()
+        self._started.clear()
+        self._unprotect()
+
+    async def _start_webhook(self) -> None:
+        secret = self.settings.webhook_secret
+        url = self.settings.webhook_url
+        if not secret or not url:
+            raise TelegramStartError("webhook mode needs telegram.webhook_url and TELEGRAM_WEBHOOK_SECRET")
+        self.webhook = WebhookServer(
+            self.application,
+            listen=self.settings.listen,
+            port=self.settings.port,
+            path=self.settings.webhook_path,
+            secret=secret,
+        )
+        await self.webhook.start()
+        self._started.append("webhook")
+        await self.application.bot.set_webhook(
+            url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES)
+        )
+
+    async def _publish_commands(self) -> None:
+        """The command menu in Dutch (`language_code` nl) and English (the default for everyone else)."""
+        bot = self.application.bot
+        try:
+            await bot.set_my_commands([BotCommand(c, nl) for c, nl, _ in COMMANDS], language_code="nl")
+            await bot.set_my_commands([BotCommand(c, en) for c, _, en in COMMANDS])
+        except TelegramError:
+            log.warning("could not publish the command menu; the commands still work", exc_info=True)
+
+    async def _sync_destinations(self) -> None:
+        """Apply `[[telegram.destinations]]`: public `@names` are looked up first."""
+        wanted: list[StaticSubscription] = []
+        complete = True
+        for entry in self.settings.destinations:
+            chat_id = await self._chat_id(entry)
+            if chat_id is None:
+                complete = False
+                continue
+            wanted.append(
+                StaticSubscription(
+                    key=telegram_key(chat_id, entry.thread),
+                    include=entry.keywords,
+                    exclude=entry.exclude,
+                    countries=entry.countries,
+                    mode=entry.mode,
+                    language=entry.language,
+                )
+            )
+        removed = await self.commands.sync_static(PLATFORM, wanted, prune=complete)
+        for key in removed:
+            log.info("destination %s is no longer in the config file: switched off", key)
+
+    async def _chat_id(self, entry: StaticDestination) -> int | None:
+        if isinstance(entry.chat, int):
+            return entry.chat
+        try:
+            chat = await self.application.bot.get_chat(entry.chat)
+        except TelegramError as exc:
+            log.warning(
+                "telegram.destinations: cannot find %s (%s); skipped until the next start", entry.chat, exc
+            )
+            return None
+        return chat.id
+
+    # --- source health ---------------------------------------------------------------------------------------
+
+    def source_report(self, source: str, *, ok: bool, error: str | None = None) -> None:
+        """One poll's outcome; the operator chat hears of a source failing N times in a row, and recovering."""
+        notice = self.health.observe(source, ok=ok, error=error)
+        if notice is None or self.settings.operator_chat is None:
+            return
+        task = asyncio.get_running_loop().create_task(self._tell_operator(notice))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _tell_operator(self, notice: HealthNotice) -> None:
+        chat = self.settings.operator_chat
+        assert chat is not None
+        language = await self.commands.language(telegram_key(chat)) if isinstance(chat, int) else None
+        language = language or "nl"
+        if notice.kind == "failing":
+            text = t(
+                language,
+                "health_failing",
+                source=notice.source,
+                failures=notice.failures,
+                error=notice.error or "?",
+            )
+        else:
+            text = t(language, "health_recovered", source=notice.source)
+        try:
+            await self.application.bot.send_message(chat, text, parse_mode=ParseMode.HTML)
+        except TelegramError:
+            log.warning(
+                "could not tell the operator chat %s about source %s", chat, notice.source, exc_info=True
+            )

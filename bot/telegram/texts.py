@@ -1,0 +1,519 @@
+"""What the Telegram bot says, in Dutch and English (Telegram HTML; every value put into a text is escaped).
+
+`t(language, key, **values)` fills one text; values are HTML-escaped unless wrapped in `Html`. The `render_*`
+functions turn `bot.commands` answers into messages. `COMMANDS` feeds `setMyCommands`, `USAGE` the replies to
+bad arguments (a usage line and an example).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from bot.alerts import LOCAL_TZ, alert_from_event
+from bot.commands import ChatSettings, FilterList, ListChange, Probe, Status, display_country
+from bot.formatting.telegram_html import TELEGRAM_TEXT_LIMIT, telegram_digest, telegram_length
+from parsers.countries import CountryError, flag
+from storage.models import ItemEvent, Language, SourceState
+
+__all__ = ["COMMANDS", "USAGE", "Html", "language_of", "t", "usage"]
+
+
+class Html(str):
+    """Text that is already valid Telegram HTML: `t()` does not escape it again."""
+
+
+def language_of(code: str | None) -> Language:
+    """The reply language for a Telegram `language_code`: English for `en*`, otherwise Dutch."""
+    return "en" if (code or "").lower().startswith("en") else "nl"
+
+
+# (command, Dutch description, English description) for setMyCommands, in menu order.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("start", "Alerts in deze chat aanzetten", "Get alerts in this chat"),
+    ("filters", "Laat zien wat er geldt", "Show everything that applies"),
+    ("keywords", "Trefwoorden: add, remove, clear", "Keywords: add, remove, clear"),
+    ("exclude", "Uitsluitingen: add, remove, clear", "Excluded words: add, remove, clear"),
+    ("countries", "Landen: add, remove, clear", "Countries: add, remove, clear"),
+    ("mode", "all (alles) of filtered (gefilterd)", "all or filtered"),
+    ("latest", "Laatste berichten die passen", "Latest matching items"),
+    ("test", "Zou deze tekst hier een alert geven?", "Would this text alert here?"),
+    ("pause", "Alerts pauzeren", "Pause alerts"),
+    ("resume", "Alerts weer aanzetten", "Resume alerts"),
+    ("status", "Bronnen en wachtrij", "Sources and queue"),
+    ("lang", "Taal: nl of en", "Language: nl or en"),
+    ("subscribe_channel", "Een kanaal abonneren (privé)", "Subscribe a channel (in private)"),
+    ("stop", "Alerts in deze chat stoppen", "Stop alerts in this chat"),
+    ("help", "Alle commando's", "All commands"),
+)
+
+# command -> (usage, example); "{words}" etc. are filled per language from _WORDS.
+USAGE: dict[str, tuple[str, str]] = {
+    "keywords": ("/keywords add|remove|clear {words}", '/keywords add iran "{phrase}" oekra*'),
+    "exclude": ("/exclude add|remove|clear {words}", "/exclude add {sport}"),
+    "countries": ("/countries add|remove|clear {countries}", "/countries add {ukraine}, VS, 🇫🇷"),
+    "mode": ("/mode all|filtered", "/mode filtered"),
+    "latest": ("/latest [{count} 1-20]", "/latest 10"),
+    "test": ("/test {text}", "/test KYIV (ANP) - {attack}"),
+    "lang": ("/lang nl|en", "/lang en"),
+    "subscribe_channel": ("/subscribe_channel @{channel}", "/subscribe_channel @wirewatch_nieuws"),
+}
+_WORDS = {
+    "nl": {
+        "words": "woorden",
+        "phrase": "witte huis",
+        "sport": "voetbal",
+        "countries": "landen",
+        "ukraine": "Oekraïne",
+        "count": "aantal",
+        "text": "tekst van een bericht",
+        "attack": "Rusland valt Oekraïne aan",
+        "channel": "kanaalnaam",
+    },
+    "en": {
+        "words": "words",
+        "phrase": "white house",
+        "sport": "football",
+        "countries": "countries",
+        "ukraine": "Ukraine",
+        "count": "number",
+        "text": "text of a news item",
+        "attack": "Russia attacks Ukraine",
+        "channel": "channel_name",
+    },
+}
+
+_TEXTS: dict[str, dict[str, str]] = {
+    "nl": {
+        "start_new": "✅ Deze chat krijgt nu breaking news van wirewatch.",
+        "start_again": "✅ Welkom terug: deze chat krijgt weer alerts. De filters zijn bewaard gebleven.",
+        "start_already": "✅ Deze chat krijgt al alerts.",
+        "howto": (
+            "Zonder filters krijg je álle berichten. Zo maak je het kleiner:\n"
+            '• /keywords add iran "witte huis" — alleen berichten met een van deze woorden\n'
+            "• /countries add Oekraïne, VS — alleen berichten over deze landen\n"
+            "• /exclude add voetbal — nooit berichten met deze woorden\n"
+            "• /mode all — toch alles\n\n"
+            'Voorbeeld: <code>/keywords add oekra* "witte huis"</code>\n'
+            "/filters laat zien wat er geldt, /help geeft alle commando's."
+        ),
+        "help": (
+            "<b>wirewatch</b> stuurt breaking news naar deze chat, gefilterd zoals jij wilt.\n\n"
+            "/start — alerts aanzetten · /stop — stoppen (filters blijven bewaard)\n"
+            "/filters — laat zien wat er geldt\n"
+            "/keywords add|remove|clear … — trefwoorden: een bericht moet er één bevatten\n"
+            "/exclude add|remove|clear … — uitsluitingen: zulke berichten komen nooit\n"
+            "/countries add|remove|clear … — landen (naam, code of vlag)\n"
+            "/mode all|filtered — alles, of alleen wat door je filters komt\n"
+            "/pause, /resume — tijdelijk geen alerts\n"
+            "/latest [n] — de laatste n berichten die passen (1-20)\n"
+            "/test tekst — zou deze tekst hier een alert geven, en waarom?\n"
+            "/status — bronnen en wachtrij · /lang nl|en — taal\n\n"
+            "<b>Trefwoorden</b>: gescheiden door spaties of komma's; "
+            '"aanhalingstekens" voor een woordgroep; een * aan het eind voor het begin van een woord '
+            "(oekra*). Hoofdletters en accenten maken niet uit; alleen hele woorden tellen.\n\n"
+            "<b>Groepen</b>: alleen beheerders kunnen instellingen wijzigen. In een forum krijgt elk "
+            "onderwerp zijn eigen abonnement.\n"
+            "<b>Kanalen</b>: maak mij beheerder van het kanaal (met recht om te posten) en stuur mij privé "
+            "<code>/subscribe_channel @kanaal</code>. Daarna werken de commando's met het kanaal erbij, "
+            "bv. <code>/keywords @kanaal add iran</code>."
+        ),
+        "not_subscribed": "Deze chat krijgt nog geen alerts. Stuur /start om te beginnen.",
+        "managed_by_config": (
+            "De filters van deze chat staan in het configuratiebestand van wirewatch; "
+            "vraag de beheerder van wirewatch om ze te wijzigen."
+        ),
+        "not_admin": (
+            "Sorry, alleen beheerders van deze groep kunnen de instellingen wijzigen. "
+            "/filters laat zien wat er nu geldt."
+        ),
+        "not_channel_admin": "Sorry, je bent geen beheerder van {channel}, dus je kunt het niet instellen.",
+        "channel_not_found": (
+            "Ik kan {channel} niet vinden. Is het een openbaar kanaal en heb je mij er als beheerder "
+            "aan toegevoegd?"
+        ),
+        "bot_cannot_post": (
+            "Ik mag nog niet posten in {channel}. Maak mij beheerder van het kanaal met het recht om "
+            "berichten te plaatsen, en probeer het opnieuw."
+        ),
+        "not_a_channel": "{channel} is geen kanaal. Stuur /start in de groep zelf.",
+        "private_only": "Dit commando werkt in een privégesprek met mij.",
+        "channel_subscribed": (
+            "✅ {channel} krijgt nu alerts. Stel het in door het kanaal voor het commando te zetten, bv.\n"
+            "<code>/keywords {channel} add iran</code> · <code>/filters {channel}</code> · "
+            "<code>/stop {channel}</code>"
+        ),
+        "channel_again": "✅ {channel} krijgt weer alerts; de filters zijn bewaard gebleven.",
+        "channel_already": "✅ {channel} krijgt al alerts. <code>/filters {channel}</code> laat zien wat er geldt.",
+        "target": "📢 {channel}",
+        "usage": "Gebruik: <code>{usage}</code>\nVoorbeeld: <code>{example}</code>",
+        "stop_confirm": (
+            "Alerts in deze chat stoppen? De filters blijven bewaard; met /start gaat het weer verder."
+        ),
+        "stop_yes": "Ja, stoppen",
+        "stop_no": "Nee",
+        "stopped": "⛔ Gestopt: deze chat krijgt geen alerts meer. Met /start gaat het weer verder.",
+        "stop_cancelled": "Oké, er verandert niets.",
+        "stop_not_on": "Deze chat kreeg geen alerts; er is niets te stoppen.",
+        "paused": "⏸ Gepauzeerd: er komen geen nieuwe alerts tot /resume.",
+        "resumed": "▶️ De alerts staan weer aan.",
+        "lang_set": "De taal van deze chat is nu Nederlands.",
+        "mode_all": "Modus <b>alles</b>: je krijgt elk bericht (uitsluitingen gelden nog).",
+        "mode_filtered": "Modus <b>gefilterd</b>: je krijgt alleen wat door je trefwoorden en landen komt.",
+        "added": "Toegevoegd: {values}",
+        "removed": "Verwijderd: {values}",
+        "already": "Stond er al: {values}",
+        "absent": "Stond er niet in: {values}",
+        "cleared": "{field}: gewist.",
+        "now": "{field} nu: {values}",
+        "none": "geen",
+        "include": "Trefwoorden",
+        "exclude": "Uitsluitingen",
+        "countries": "Landen",
+        "suggest": "Tik op een land om het toe te voegen:",
+        "country_added": "✅ {country} toegevoegd aan de landen.",
+        "filters_title": "<b>Filters</b>",
+        "state": "Status: {state}",
+        "state_active": "✅ actief",
+        "state_paused": "⏸ gepauzeerd (/resume)",
+        "state_stopped": "⛔ gestopt (/start)",
+        "mode": "Modus: {mode}",
+        "mode_name_all": "alles",
+        "mode_name_filtered": "gefilterd",
+        "language": "Taal: Nederlands",
+        "from_config": "<i>Ingesteld in het configuratiebestand.</i>",
+        "any_keyword": "geen (geen trefwoord nodig)",
+        "any_country": "geen (alle landen)",
+        "sum_all": "Je krijgt elk bericht.",
+        "sum_nothing": "Zonder trefwoorden en landen krijg je elk bericht.",
+        "sum_keywords": "Je krijgt berichten met minstens één trefwoord.",
+        "sum_countries": "Je krijgt berichten over minstens één van je landen.",
+        "sum_both": "Je krijgt berichten met een trefwoord én over een van je landen.",
+        "sum_exclude": "Berichten met een uitgesloten woord komen nooit.",
+        "latest_title": "<b>De laatste berichten voor deze chat</b>",
+        "latest_none": "Er zijn nog geen berichten die bij de filters van deze chat passen.",
+        "test_yes": "✅ Deze tekst zou hier een alert geven.",
+        "test_no": "❌ Deze tekst zou hier géén alert geven.",
+        "test_read": "Gelezen: {facts}",
+        "test_place": "plaats {place}",
+        "test_no_country": "geen land herkend",
+        "test_why": "Waarom:",
+        "sources": "<b>Bronnen</b>",
+        "sources_summary": "Bronnen: {ok} van {total} werken · laatste poging {last}",
+        "source_ok": "✅ {name} — laatste poging {attempt}, laatst gelukt {success}",
+        "source_failing": "⚠️ {name} — {failures}× op rij mislukt, laatst gelukt {success}: {error}",
+        "never": "nooit",
+        "no_sources": "Er zijn nog geen bronnen.",
+        "chat_status": "<b>Deze chat</b>: {state} · {queued} alert(s) in de wachtrij",
+        "chat_status_none": "<b>Deze chat</b>: geen alerts (/start)",
+        "apology": "Sorry, er ging iets mis. Probeer het later nog eens.",
+        "hello_group": "Hallo! Een beheerder kan /start sturen om hier breaking news te krijgen.",
+        "health_failing": "⚠️ Bron {source} is {failures}× op rij mislukt: {error}",
+        "health_recovered": "✅ Bron {source} werkt weer.",
+    },
+    "en": {
+        "start_new": "✅ This chat now gets breaking news from wirewatch.",
+        "start_again": "✅ Welcome back: this chat gets alerts again. Its filters were kept.",
+        "start_already": "✅ This chat already gets alerts.",
+        "howto": (
+            "Without filters you get every item. To narrow it down:\n"
+            '• /keywords add iran "white house" — only items with one of these words\n'
+            "• /countries add Ukraine, US — only items about these countries\n"
+            "• /exclude add football — never items with these words\n"
+            "• /mode all — everything after all\n\n"
+            'Example: <code>/keywords add ukrain* "white house"</code>\n'
+            "/filters shows what applies, /help lists every command."
+        ),
+        "help": (
+            "<b>wirewatch</b> sends breaking news to this chat, filtered the way you like.\n\n"
+            "/start — switch alerts on · /stop — stop (filters are kept)\n"
+            "/filters — show everything that applies\n"
+            "/keywords add|remove|clear … — keywords: an item must contain one\n"
+            "/exclude add|remove|clear … — excluded words: such items never come\n"
+            "/countries add|remove|clear … — countries (name, code or flag)\n"
+            "/mode all|filtered — everything, or only what passes your filters\n"
+            "/pause, /resume — no alerts for a while\n"
+            "/latest [n] — the latest n matching items (1-20)\n"
+            "/test text — would this text alert here, and why?\n"
+            "/status — sources and queue · /lang nl|en — language\n\n"
+            "<b>Keywords</b>: separated by spaces or commas; "
+            '"quotes" for a phrase; a * at the end for the start of a word (ukrain*). '
+            "Case and accents do not matter; only whole words count.\n\n"
+            "<b>Groups</b>: only administrators can change settings. In a forum every topic has its own "
+            "subscription.\n"
+            "<b>Channels</b>: make me an administrator of the channel (allowed to post) and send me, in "
+            "private, <code>/subscribe_channel @channel</code>. Then the commands work with the channel "
+            "added, e.g. <code>/keywords @channel add iran</code>."
+        ),
+        "not_subscribed": "This chat does not get alerts yet. Send /start to begin.",
+        "managed_by_config": (
+            "This chat's filters are set in wirewatch's configuration file; ask whoever runs wirewatch to "
+            "change them."
+        ),
+        "not_admin": (
+            "Sorry, only administrators of this group can change its settings. "
+            "/filters shows what applies now."
+        ),
+        "not_channel_admin": "Sorry, you are not an administrator of {channel}, so you cannot set it up.",
+        "channel_not_found": (
+            "I cannot find {channel}. Is it a public channel, and did you add me as an administrator?"
+        ),
+        "bot_cannot_post": (
+            "I may not post in {channel} yet. Make me an administrator of the channel who may post "
+            "messages, then try again."
+        ),
+        "not_a_channel": "{channel} is not a channel. Send /start in the group itself.",
+        "private_only": "This command works in a private chat with me.",
+        "channel_subscribed": (
+            "✅ {channel} now gets alerts. Set it up by putting the channel before a command's words, e.g.\n"
+            "<code>/keywords {channel} add iran</code> · <code>/filters {channel}</code> · "
+            "<code>/stop {channel}</code>"
+        ),
+        "channel_again": "✅ {channel} gets alerts again; its filters were kept.",
+        "channel_already": "✅ {channel} already gets alerts. <code>/filters {channel}</code> shows what applies.",
+        "target": "📢 {channel}",
+        "usage": "Usage: <code>{usage}</code>\nExample: <code>{example}</code>",
+        "stop_confirm": "Stop alerts in this chat? Its filters are kept; /start carries on.",
+        "stop_yes": "Yes, stop",
+        "stop_no": "No",
+        "stopped": "⛔ Stopped: this chat gets no more alerts. /start carries on.",
+        "stop_cancelled": "OK, nothing changes.",
+        "stop_not_on": "This chat was not getting alerts; there is nothing to stop.",
+        "paused": "⏸ Paused: no new alerts until /resume.",
+        "resumed": "▶️ Alerts are on again.",
+        "lang_set": "This chat's language is now English.",
+        "mode_all": "Mode <b>all</b>: you get every item (exclusions still apply).",
+        "mode_filtered": "Mode <b>filtered</b>: you get only what passes your keywords and countries.",
+        "added": "Added: {values}",
+        "removed": "Removed: {values}",
+        "already": "Already there: {values}",
+        "absent": "Not in the list: {values}",
+        "cleared": "{field}: cleared.",
+        "now": "{field} now: {values}",
+        "none": "none",
+        "include": "Keywords",
+        "exclude": "Excluded words",
+        "countries": "Countries",
+        "suggest": "Tap a country to add it:",
+        "country_added": "✅ {country} added to the countries.",
+        "filters_title": "<b>Filters</b>",
+        "state": "State: {state}",
+        "state_active": "✅ active",
+        "state_paused": "⏸ paused (/resume)",
+        "state_stopped": "⛔ stopped (/start)",
+        "mode": "Mode: {mode}",
+        "mode_name_all": "all",
+        "mode_name_filtered": "filtered",
+        "language": "Language: English",
+        "from_config": "<i>Set in the configuration file.</i>",
+        "any_keyword": "none (no keyword needed)",
+        "any_country": "none (any country)",
+        "sum_all": "You get every item.",
+        "sum_nothing": "Without keywords and countries you get every item.",
+        "sum_keywords": "You get items with at least one keyword.",
+        "sum_countries": "You get items about at least one of your countries.",
+        "sum_both": "You get items with a keyword and about one of your countries.",
+        "sum_exclude": "Items with an excluded word never come.",
+        "latest_title": "<b>The latest items for this chat</b>",
+        "latest_none": "No items match this chat's filters yet.",
+        "test_yes": "✅ This text would alert here.",
+        "test_no": "❌ This text would not alert here.",
+        "test_read": "Read: {facts}",
+        "test_place": "place {place}",
+        "test_no_country": "no country found",
+        "test_why": "Why:",
+        "sources": "<b>Sources</b>",
+        "sources_summary": "Sources: {ok} of {total} working · last attempt {last}",
+        "source_ok": "✅ {name} — last attempt {attempt}, last success {success}",
+        "source_failing": "⚠️ {name} — failed {failures}× in a row, last success {success}: {error}",
+        "never": "never",
+        "no_sources": "There are no sources yet.",
+        "chat_status": "<b>This chat</b>: {state} · {queued} alert(s) queued",
+        "chat_status_none": "<b>This chat</b>: no alerts (/start)",
+        "apology": "Sorry, something went wrong. Please try again later.",
+        "hello_group": "Hello! An administrator can send /start to get breaking news here.",
+        "health_failing": "⚠️ Source {source} failed {failures}× in a row: {error}",
+        "health_recovered": "✅ Source {source} works again.",
+    },
+}
+_ERROR_SHOWN = 300
+
+
+def t(language: str, key: str, **values: object) -> str:
+    """One text in `language` (Dutch for anything but `en`), values escaped unless they are `Html`."""
+    table = _TEXTS["en" if language == "en" else "nl"]
+    return table[key].format(**{name: _safe(value) for name, value in values.items()})
+
+
+def _safe(value: object) -> str:
+    return value if isinstance(value, Html) else html.escape(str(value), quote=False)
+
+
+def usage(language: str, command: str) -> str:
+    """The usage line and an example for `command`."""
+    line, example = USAGE[command]
+    words = _WORDS["en" if language == "en" else "nl"]
+    return t(language, "usage", usage=line.format(**words), example=example.format(**words))
+
+
+def _listed(values: Iterable[str], language: str) -> str:
+    shown = list(values)
+    return ", ".join(shown) if shown else t(language, "none")
+
+
+def country_label(code: str, language: str) -> str:
+    """`🇺🇦 Oekraïne (UA)`."""
+    try:
+        mark = flag(code) + " "
+    except CountryError:
+        mark = ""
+    return mark + display_country(code, language)
+
+
+def _shown(field: FilterList, values: Iterable[str], language: str) -> list[str]:
+    return [country_label(v, language) if field == "countries" else v for v in values]
+
+
+def render_change(change: ListChange, language: str) -> str:
+    """What `/keywords add …` and its siblings changed, and the list now."""
+    field = t(language, change.field)
+    if change.action == "clear":
+        return t(language, "cleared", field=field)
+    lines = []
+    if change.added:
+        lines.append(t(language, "added", values=", ".join(_shown(change.field, change.added, language))))
+    if change.removed:
+        lines.append(t(language, "removed", values=", ".join(_shown(change.field, change.removed, language))))
+    if change.unchanged:
+        kind = "already" if change.action == "add" else "absent"
+        lines.append(t(language, kind, values=", ".join(_shown(change.field, change.unchanged, language))))
+    current = _listed(_shown(change.field, change.current, language), language)
+    lines.append(t(language, "now", field=field, values=current))
+    return "\n".join(lines)
+
+
+def render_latest(events: Sequence[ItemEvent], language: Language) -> str:
+    """`/latest`: one line per item (time, flags, dateline, linked headline), newest first."""
+    if not events:
+        return t(language, "latest_none")
+    alerts = [alert_from_event(event, language=language) for event in events]
+    digest = telegram_digest(alerts, language=language).text
+    body = digest.split("\n", 1)[1] if "\n" in digest else digest
+    text = f"{t(language, 'latest_title')}\n{body}"
+    return text if telegram_length(text) <= TELEGRAM_TEXT_LIMIT else digest
+
+
+def render_filters(settings: ChatSettings, language: str) -> str:
+    """`/filters`: everything that applies to one chat."""
+    dest, sub = settings.destination, settings.subscription
+    if not settings.active or sub is None:
+        state = t(language, "state_stopped")
+    elif dest.paused:
+        state = t(language, "state_paused")
+    else:
+        state = t(language, "state_active")
+    lines = [Html(t(language, "filters_title")), t(language, "state", state=state)]
+    if sub is not None:
+        lines.append(t(language, "mode", mode=t(language, f"mode_name_{sub.mode}")))
+        for field, empty in (("include", "any_keyword"), ("exclude", "none"), ("countries", "any_country")):
+            values = _shown(field, getattr(sub, field), language)  # type: ignore[arg-type]
+            shown = ", ".join(values) if values else t(language, empty)
+            lines.append(f"{t(language, field)}: {html.escape(shown, quote=False)}")
+    lines.append(t(language, "language"))
+    if sub is not None:
+        lines.append("<i>" + " ".join(_summary(settings, language)) + "</i>")
+    if settings.managed_by_config:
+        lines.append(t(language, "from_config"))
+    return "\n".join(lines)
+
+
+def _summary(settings: ChatSettings, language: str) -> list[str]:
+    sub = settings.subscription
+    assert sub is not None
+    if sub.mode == "all":
+        parts = [t(language, "sum_all")]
+    elif sub.include and sub.countries:
+        parts = [t(language, "sum_both")]
+    elif sub.include:
+        parts = [t(language, "sum_keywords")]
+    elif sub.countries:
+        parts = [t(language, "sum_countries")]
+    else:
+        parts = [t(language, "sum_nothing")]
+    if sub.exclude:
+        parts.append(t(language, "sum_exclude"))
+    return parts
+
+
+def render_probe(probe: Probe, language: str) -> str:
+    """`/test`: the verdict, what was read from the text, and the reasons."""
+    item = probe.item
+    facts = []
+    if item.place:
+        dateline = f"{item.place} ({'/'.join(item.agencies)})" if item.agencies else item.place
+        facts.append(t(language, "test_place", place=dateline))
+    if item.countries:
+        facts.append(", ".join(country_label(code, language) for code in item.countries))
+    else:
+        facts.append(t(language, "test_no_country"))
+    lines = [
+        t(language, "test_yes" if probe.explanation.matched else "test_no"),
+        t(language, "test_read", facts=" · ".join(facts)),
+        t(language, "test_why"),
+    ]
+    lines += [f"• {html.escape(reason, quote=False)}" for reason in probe.explanation.reasons]
+    return "\n".join(lines)
+
+
+def _when(moment: datetime | None, language: str) -> str:
+    if moment is None:
+        return t(language, "never")
+    return f"{moment.astimezone(LOCAL_TZ):%d-%m %H:%M}"
+
+
+def render_status(status: Status, language: str, *, details: bool) -> str:
+    """`/status`: the sources (each one for operators, a summary for everyone else) and this chat's queue."""
+    lines: list[str] = []
+    sources = status.sources
+    if not sources:
+        lines.append(t(language, "no_sources"))
+    elif details:
+        lines.append(t(language, "sources"))
+        lines += [_source_line(source, language) for source in sources]
+    else:
+        ok = sum(source.consecutive_failures == 0 for source in sources)
+        attempts = [s.last_attempt_at for s in sources if s.last_attempt_at is not None]
+        last = _when(max(attempts) if attempts else None, language)
+        lines.append(t(language, "sources_summary", ok=ok, total=len(sources), last=last))
+    settings = status.settings
+    if settings is None or settings.subscription is None:
+        lines.append(t(language, "chat_status_none"))
+    else:
+        if not settings.active:
+            state = t(language, "state_stopped")
+        elif settings.destination.paused:
+            state = t(language, "state_paused")
+        else:
+            state = t(language, "state_active")
+        lines.append(t(language, "chat_status", state=state, queued=status.queued))
+    return "\n".join(lines)
+
+
+def _source_line(source: SourceState, language: str) -> str:
+    if source.consecutive_failures == 0:
+        return t(
+            language,
+            "source_ok",
+            name=source.name,
+            attempt=_when(source.last_attempt_at, language),
+            success=_when(source.last_success_at, language),
+        )
+    return t(
+        language,
+        "source_failing",
+        name=source.name,
+        failures=source.consecutive_failures,
+        success=_when(source.last_success_at, language),
+        error=(source.last_error or "?")[:_ERROR_SHOWN],
+    )
