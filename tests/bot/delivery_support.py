@@ -10,13 +10,13 @@ import pytest
 from sqlite_utils import Database
 
 from bot.store import Store
-from parsers.identity import content_hash, text_uid
-from parsers.models import Item
+from parsers.identity import text_uid
 from storage.db import transaction
 from storage.destinations import ensure_destination
 from storage.models import EditPolicy, ItemEvent, MessageStyle, OutboxRow
 from storage.outbox import Enqueued, enqueue_alerts, list_outbox
 from storage.subscriptions import set_subscription
+from tests.factories import build_item
 
 SOURCE = "ticker"
 T0 = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -61,16 +61,12 @@ def event(
 ) -> ItemEvent:
     """Version `version` of story `n` (versions > 1 are edits: same uid, other text)."""
     text = lead(n, tail or ("" if version == 1 else f"bijgewerkt {version}"))
-    item = Item(
+    item = build_item(
+        text,
         uid=text_uid("DEN HAAG", ("ANP",), lead(n)),
-        place="DEN HAAG",
-        agencies=("ANP",),
         title=title,
-        text=text,
         url=url or f"https://news.example/{n}",
         published_at=published_at,
-        time_label=None,
-        content_hash=content_hash(title, text),
         countries=countries,
     )
     return ItemEvent("new" if version == 1 else "updated", SOURCE, item, version)

@@ -24,8 +24,8 @@ from bot.formatting import (
 )
 from bot.formatting.discord_embed import CONTENT_LIMIT, EMBED_LIMITS
 from bot.formatting.telegram_html import TELEGRAM_TEXT_LIMIT
-from parsers.models import Item
 from storage.models import ItemEvent
+from tests.factories import build_item
 
 PUBLISHED = datetime(2026, 11, 27, 13, 5, tzinfo=UTC)  # 14:05 in Amsterdam
 NASTY = 'Tom & Jerry <b>bold</b> "quoted" \'single\' <a href="x">link</a> &amp; @everyone **md** 🇺🇦'
@@ -50,17 +50,15 @@ def make_alert(
     seen_at: datetime | None = PUBLISHED,
     source: str = "zeelandnet",
 ) -> Alert:
-    item = Item(
-        uid="u1",
+    item = build_item(
+        lead,
+        title=title,
         place=place,
         agencies=agencies,
-        title=title,
-        text=lead,
         url=url,
         published_at=published_at,
-        time_label=time_label,
-        content_hash="h",
-        published_precision=precision,
+        label=time_label,
+        precision=precision,
         countries=countries,
     )
     event = ItemEvent(kind, source, item, version)  # type: ignore[arg-type]

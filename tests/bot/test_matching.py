@@ -6,24 +6,14 @@ import pytest
 
 from bot.filters import parse_keywords
 from bot.matching import Explanation, MatchIndex, explain, fold_words, keyword_pattern, matches
-from parsers.identity import content_hash
 from parsers.models import Item
 from storage.models import Subscription
+from tests.factories import build_item
 
 
 def make_item(title: str | None, text: str = "", countries: tuple[str, ...] = ()) -> Item:
-    return Item(
-        uid="t:" + content_hash(title, text),
-        place=None,
-        agencies=("ANP",),
-        title=title,
-        text=text,
-        url=None,
-        published_at=None,
-        time_label=None,
-        content_hash=content_hash(title, text),
-        countries=countries,
-    )
+    """An item without a dateline; matching reads only its title, lead and countries."""
+    return build_item(text, title=title, place=None, countries=countries)
 
 
 def sub(sub_id: int = 1, **fields: object) -> Subscription:

@@ -8,9 +8,10 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from bot.matching import MatchIndex, explain, fold_words, matches
-from parsers.identity import content_hash, normalize_space
+from parsers.identity import normalize_space
 from parsers.models import Item
 from storage.models import Subscription
+from tests.factories import build_item
 
 WORDS = [
     "iran",
@@ -52,25 +53,12 @@ keyword = st.one_of(
 keywords = st.lists(keyword, max_size=3).map(tuple)
 
 
-def make_item(title: str | None, text: str, countries: tuple[str, ...]) -> Item:
-    return Item(
-        uid="t:" + content_hash(title, text),
-        place=None,
-        agencies=(),
-        title=title,
-        text=text,
-        url=None,
-        published_at=None,
-        time_label=None,
-        content_hash=content_hash(title, text),
-        countries=countries,
-    )
-
-
 items = st.builds(
-    make_item,
+    build_item,
     title=st.none() | text,
     text=text,
+    place=st.none(),
+    agencies=st.just(()),
     countries=st.lists(st.sampled_from(COUNTRIES), max_size=2).map(tuple),
 )
 
@@ -138,7 +126,7 @@ def test_explain_agrees_with_the_plain_rule(data: st.DataObject) -> None:
 @given(text)
 def test_keywords_taken_from_the_text_match_it(raw: str) -> None:
     """Every word of an item, typed back as a keyword, finds the item (in any case)."""
-    item = make_item(None, raw, ())
+    item = build_item(raw, place=None, agencies=())
     for word in raw.split():
         sub = Subscription(id=1, destination="test", include=(word.upper(),))
         if any(ch.isalnum() for ch in word):
@@ -152,7 +140,7 @@ def test_explain_quotes_the_words_that_matched(raw: str, data: st.DataObject) ->
     if not words:
         return
     word = data.draw(st.sampled_from(words))
-    item = make_item(None, raw, ())
+    item = build_item(raw, place=None, agencies=())
     reasons = explain(item, "nos", Subscription(id=1, destination="test", include=(word,))).reasons
     quoted = re.fullmatch(r'Matched keyword .* \("(.*)"\) in the lead', reasons[0], re.DOTALL)
     assert quoted is not None, reasons

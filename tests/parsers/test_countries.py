@@ -33,8 +33,8 @@ from parsers.countries import (
 from parsers.countries._data import KINDS, dataset, form_conflicts, gazetteer
 from parsers.countries._tagger import resolve_place
 from parsers.countries._text import fold_text
-from parsers.identity import content_hash, text_uid
 from parsers.models import CountryEvidence, Item
+from tests.factories import build_item
 
 CASES_FILE = Path(__file__).with_name("data_countries_cases.toml")
 CASES: list[dict[str, Any]] = tomllib.loads(CASES_FILE.read_text(encoding="utf-8"))["case"]
@@ -296,16 +296,12 @@ def test_glued_fragments_never_break_offsets(words: list[str]) -> None:
 
 
 def _item(place: str | None, title: str | None, text: str) -> Item:
-    return Item(
-        uid=text_uid(place, ("ANP",), text),
-        place=place,
-        agencies=("ANP",),
+    return build_item(
+        text,
         title=title,
-        text=text,
-        url=None,
+        place=place,
         published_at=datetime(2026, 11, 27, 11, 0, tzinfo=UTC),
-        time_label="8 minuten geleden",
-        content_hash=content_hash(title, text),
+        label="8 minuten geleden",
     )
 
 

@@ -4,11 +4,12 @@ from dataclasses import replace
 
 from parsers.identity import canonical_url, content_hash, normalize_space, text_uid, unique_by_uid
 from parsers.models import Item
+from tests.factories import build_item
 
 
 def make(place: str, lead: str, url: str | None = None) -> Item:
-    uid = canonical_url(url) if url else text_uid(place, ("ANP",), lead)
-    return Item(uid, place, ("ANP",), None, lead, url, None, None, content_hash(None, lead))
+    """An item as a wire page gives it: known by its link when it has one."""
+    return build_item(lead, place=place, url=url, uid=canonical_url(url) if url else None)
 
 
 def test_canonical_url_drops_query_fragment_and_default_port() -> None:

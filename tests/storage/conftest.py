@@ -1,4 +1,4 @@
-"""Fixtures for the storage tests: a migrated database file with one source, an item factory, a poll helper."""
+"""Fixtures for the storage tests: a migrated database file with one source, story leads, a poll helper."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from typing import Protocol
 import pytest
 from sqlite_utils import Database
 
-from parsers.identity import content_hash, text_uid
-from parsers.models import CountryEvidence, Item
+from parsers.models import Item
 from storage.db import open_db, transaction
 from storage.items import PollOutcome, apply_poll
 from storage.sources import upsert_source
@@ -24,38 +23,6 @@ def story(n: int, tail: str = "") -> str:
     """A lead whose first twelve words are unique to `n`, so `tail` can change without changing the uid."""
     opening = f"Verhaal {n} begint met deze vaste woorden die de identiteit van het bericht bepalen"
     return f"{opening} {tail}".strip()
-
-
-def build_item(
-    lead: str,
-    *,
-    place: str | None = "DEN HAAG",
-    agencies: tuple[str, ...] = ("ANP",),
-    title: str | None = None,
-    url: str | None = None,
-    published_at: datetime | None = None,
-    precision: int | None = None,
-    label: str | None = None,
-    countries: tuple[str, ...] = (),
-    regions: tuple[str, ...] = (),
-    evidence: tuple[CountryEvidence, ...] = (),
-) -> Item:
-    """An item as a parser would make it: uid and content hash come from `parsers.identity`."""
-    return Item(
-        uid=text_uid(place, agencies, lead),
-        place=place,
-        agencies=agencies,
-        title=title,
-        text=lead,
-        url=url,
-        published_at=published_at,
-        time_label=label,
-        content_hash=content_hash(title, lead),
-        published_precision=precision,
-        countries=countries,
-        regions=regions,
-        evidence=evidence,
-    )
 
 
 class Poll(Protocol):

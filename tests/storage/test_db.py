@@ -18,7 +18,8 @@ from storage.errors import CannotOpenDatabase, DatabaseBusy, NestedTransaction, 
 from storage.items import load_items
 from storage.migrations import MIGRATIONS, apply_migrations, known_migrations, schema_version
 from storage.sources import get_source_state, upsert_source
-from tests.storage.conftest import SOURCE, SOURCE_URL, Poll, build_item, story
+from tests.factories import build_item
+from tests.storage.conftest import SOURCE, SOURCE_URL, Poll, story
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -124,7 +125,8 @@ CRASHING_WRITER = textwrap.dedent(
     from datetime import datetime, timedelta, UTC
     from storage.db import open_db, transaction
     from storage.items import apply_poll
-    from tests.storage.conftest import SOURCE, build_item, story
+    from tests.factories import build_item
+    from tests.storage.conftest import SOURCE, story
 
     db = open_db(sys.argv[1])
     db.execute("PRAGMA cache_size = 1")  # spill uncommitted pages to the WAL file before the crash

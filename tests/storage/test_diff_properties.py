@@ -13,7 +13,8 @@ from parsers.models import Item
 from storage.db import open_db, transaction
 from storage.items import apply_poll, load_items
 from storage.sources import get_source_state, record_failure, record_not_modified, upsert_source
-from tests.storage.conftest import build_item, story
+from tests.factories import build_item
+from tests.storage.conftest import story
 
 SOURCE = "s"
 

@@ -12,7 +12,8 @@ from storage.db import transaction
 from storage.errors import InvalidArgument, NotInTransaction, UnknownSource
 from storage.items import apply_poll, load_items, recent_events
 from storage.sources import get_source_state, upsert_source
-from tests.storage.conftest import SOURCE, Poll, build_item, story
+from tests.factories import build_item
+from tests.storage.conftest import SOURCE, Poll, story
 
 MINUTE = timedelta(minutes=1)
 

@@ -34,7 +34,8 @@ from storage.outbox import (
 )
 from storage.prune import prune_items
 from storage.subscriptions import set_subscription
-from tests.storage.conftest import SOURCE, Poll, build_item, story
+from tests.factories import build_item
+from tests.storage.conftest import SOURCE, Poll, story
 
 MINUTE = timedelta(minutes=1)
 

@@ -12,7 +12,8 @@ from storage.errors import InvalidArgument, NotInTransaction
 from storage.items import load_items
 from storage.prune import DEFAULT_RETENTION, prune_items
 from storage.sources import record_not_modified, upsert_source
-from tests.storage.conftest import SOURCE, Poll, build_item, story
+from tests.factories import build_item
+from tests.storage.conftest import SOURCE, Poll, story
 
 DAY = timedelta(days=1)
 

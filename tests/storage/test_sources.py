@@ -18,7 +18,8 @@ from storage.sources import (
     schedule_next_poll,
     upsert_source,
 )
-from tests.storage.conftest import SOURCE, SOURCE_URL, Poll, build_item, story
+from tests.factories import build_item
+from tests.storage.conftest import SOURCE, SOURCE_URL, Poll, story
 
 MINUTE = timedelta(minutes=1)
 

@@ -30,7 +30,8 @@ from storage.subscriptions import (
     list_active_subscriptions,
     set_subscription,
 )
-from tests.storage.conftest import SOURCE, build_item, story
+from tests.factories import build_item
+from tests.storage.conftest import SOURCE, story
 
 LATER = timedelta(minutes=5)
 
