@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from bot.adapters.base import Adapter
 from bot.adapters.console import ConsoleAdapter, ensure_console_subscription
+from bot.commands import ChatCommands
 from bot.config import Settings, SourceSettings
 from bot.console import StatusPrinter
 from bot.delivery import DeliveryEngine
@@ -26,6 +27,7 @@ from bot.output import use_color
 from bot.pipeline import Poller, PollReport
 from bot.scheduler import PollScheduler
 from bot.store import Store
+from bot.telegram.runtime import TelegramRuntime, TelegramStartError
 from parsers.countries import Tags, tag_text
 from parsers.errors import ParseError
 from parsers.models import Item
@@ -113,6 +115,7 @@ async def run_forever(
         make_client(
             connect_timeout=settings.fetch.connect_timeout, read_timeout=settings.fetch.read_timeout
         ) as client,
+        contextlib.AsyncExitStack() as platforms,
     ):
         for source in settings.sources:
             await store.run(upsert_source, source.name, source.url, source.kind)
@@ -120,14 +123,20 @@ async def run_forever(
         if settings.console:
             await store.run(ensure_console_subscription, now=clock())
             adapters.append(ConsoleAdapter(stream, color=color))
-        else:
-            log.warning("the console is disabled and no chat platform is set up: alerts wait in the outbox")
         index = MatchIndex(await store.run(list_active_subscriptions))
         poller = Poller(store=store, client=client, clock=clock, fetch_settings=settings.fetch, index=index)
+        telegram = await _start_telegram(settings, store, poller.index, clock, platforms)
+        if telegram is not None:
+            adapters.append(telegram.adapter)
+        if not adapters:
+            log.warning("the console is disabled and no chat platform is set up: alerts wait in the outbox")
         engine = DeliveryEngine(store, adapters, settings=settings.delivery, clock=clock)
 
         def on_report(report: PollReport) -> None:
             report_status(status, report)
+            if telegram is not None:
+                healthy = report.status in ("ok", "not-modified")
+                telegram.source_report(report.source, ok=healthy, error=report.error)
             if report.queued:
                 engine.notify()
 
@@ -148,6 +157,27 @@ async def run_forever(
                     await scheduler.stop()
             await engine.deliver_due()
         status.note("stopped", when=clock())
+
+
+async def _start_telegram(
+    settings: Settings,
+    store: Store,
+    index: MatchIndex,
+    clock: Callable[[], datetime],
+    stack: contextlib.AsyncExitStack,
+) -> TelegramRuntime | None:
+    """The Telegram bot, running until `stack` closes, when `TELEGRAM_BOT_TOKEN` is set; else None."""
+    token = settings.tokens.get("TELEGRAM_BOT_TOKEN")
+    if not token:
+        if settings.telegram.destinations or settings.telegram.operator_chat is not None:
+            log.warning("[telegram] is configured but TELEGRAM_BOT_TOKEN is not set: the Telegram bot is off")
+        return None
+    commands = ChatCommands(store, index, clock=clock)
+    try:
+        runtime = TelegramRuntime(settings.telegram, token, commands=commands)
+        return await stack.enter_async_context(runtime)
+    except TelegramStartError as exc:
+        raise AppError(str(exc)) from None
 
 
 def report_status(status: StatusPrinter, report: PollReport) -> None:
