@@ -37,7 +37,7 @@ from bot.telegram.settings import StaticDestination, TelegramSettings
 from bot.telegram.texts import COMMANDS, t
 from bot.telegram.webhook import WebhookServer
 
-__all__ = ["ALLOWED_UPDATES", "TelegramRuntime", "TelegramStartError", "build_application"]
+__all__ = ["ALLOWED_UPDATES", "TelegramRuntime", "TelegramStartError", "build_application", "http_requests"]
 
 log = logging.getLogger(__name__)
 
@@ -50,28 +50,35 @@ class TelegramStartError(Exception):
 
 
 def build_application(
-    settings: TelegramSettings, token: str, *, timeout: float = 10.0
+    settings: TelegramSettings, token: str, *, requests: tuple[HTTPXRequest, HTTPXRequest]
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The PTB application for `token` on `settings.api_base_url`, with `timeout` seconds per request phase."""
-
-    def request(pool: int) -> HTTPXRequest:
-        return HTTPXRequest(
-            connection_pool_size=pool,
-            connect_timeout=timeout,
-            read_timeout=timeout,
-            write_timeout=timeout,
-            pool_timeout=timeout,
-            http_version="1.1",
-        )
-
+    """The PTB application for `token` on `settings.api_base_url`; `requests` are for the Bot API calls and for
+    `getUpdates` (see `http_requests`)."""
+    api, updates = requests
     return (
         Application.builder()
         .token(token)
         .base_url(settings.bot_url)
         .base_file_url(settings.file_url)
-        .request(request(POOL_SIZE))
-        .get_updates_request(request(1))
+        .request(api)
+        .get_updates_request(updates)
         .build()
+    )
+
+
+def http_requests(timeout: float = 10.0) -> tuple[HTTPXRequest, HTTPXRequest]:
+    """Connections for the Bot API calls (a pool) and for long polling (one), `timeout` seconds per phase."""
+    return _request(POOL_SIZE, timeout), _request(1, timeout)
+
+
+def _request(pool: int, timeout: float) -> HTTPXRequest:
+    return HTTPXRequest(
+        connection_pool_size=pool,
+        connect_timeout=timeout,
+        read_timeout=timeout,
+        write_timeout=timeout,
+        pool_timeout=timeout,
+        http_version="1.1",
     )
 
 
@@ -95,7 +102,8 @@ class TelegramRuntime:
         self.commands = commands
         self.poll_timeout = poll_timeout
         self._unprotect = protect_token(token)
-        self.application = build_application(settings, token, timeout=timeout)
+        self._requests = http_requests(timeout)
+        self.application = build_application(settings, token, requests=self._requests)
         register(self.application, Deps(commands, settings))
         self.adapter = TelegramAdapter(self.application.bot, rate_limits=rate_limits)
         self.health = HealthWatch(settings.source_failures)
@@ -116,17 +124,18 @@ class TelegramRuntime:
         """Connect (getMe), publish the command menus, apply the config's destinations, take updates."""
         app = self.application
         try:
-            try:
-                await app.initialize()
-            except InvalidToken:
+            await app.initialize()
+        except (InvalidToken, NetworkError) as exc:
+            await self._close_requests()  # initialize() opened the connections before getMe failed
+            if isinstance(exc, InvalidToken):
                 raise TelegramStartError(
                     "Telegram refused the bot token (check TELEGRAM_BOT_TOKEN)"
                 ) from None
-            except NetworkError as exc:
-                raise TelegramStartError(
-                    f"cannot reach the Telegram Bot API at {self.settings.api_base_url}: {exc}"
-                ) from None
-            self._started.append("initialized")
+            raise TelegramStartError(
+                f"cannot reach the Telegram Bot API at {self.settings.api_base_url}: {exc}"
+            ) from None
+        self._started.append("initialized")
+        try:
             await self._publish_commands()
             await self._sync_destinations()
             await app.start()
@@ -143,6 +152,10 @@ class TelegramRuntime:
             await self.stop()
             raise
         log.info("Telegram bot @%s is running (%s)", app.bot.username, self.settings.mode)
+
+    async def _close_requests(self) -> None:
+        for request in self._requests:
+            await request.shutdown()
 
     async def stop(self) -> None:
         """Stop taking updates, let handlers finish, close the connections; in the reverse order of `start`."""

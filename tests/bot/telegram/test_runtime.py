@@ -1,0 +1,192 @@
+"""The runtime: command menus, the config file's destinations, webhook mode, source health, the token."""
+
+from __future__ import annotations
+
+import io
+import logging
+import socket
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.app import AppError, run_forever
+from bot.commands import ChatCommands, HealthWatch
+from bot.config import Settings, SourceSettings
+from bot.matching import MatchIndex
+from bot.store import Store
+from bot.telegram.keys import telegram_key
+from bot.telegram.redact import TokenFilter
+from bot.telegram.runtime import TelegramRuntime, TelegramStartError
+from bot.telegram.settings import StaticDestination
+from bot.telegram.texts import COMMANDS
+from bot.telegram.webhook import SECRET_HEADER
+from storage.destinations import get_destination
+from storage.subscriptions import get_subscription
+from tests.bot.telegram.conftest import ALICE, CHANNEL, FORUM, NOW, OPS, Env, running, settings_for
+from tests.fakes.telegram import FakeTelegram
+
+
+async def test_the_command_menu_is_published_in_dutch_and_english(env: Env) -> None:
+    dutch = env.tg.commands(language_code="nl")
+    english = env.tg.commands()
+
+    assert [c for c, _ in dutch] == [c for c, _ in english] == [c for c, _, _ in COMMANDS]
+    assert dict(dutch)["start"] == "Alerts in deze chat aanzetten"
+    assert dict(english)["start"] == "Get alerts in this chat"
+    assert {"help", "filters", "keywords", "exclude", "countries", "latest", "test", "status"} <= set(
+        dict(english)
+    )
+
+
+async def test_destinations_from_the_config_file(tg: FakeTelegram, tmp_path: Path) -> None:
+    settings = settings_for(
+        tg,
+        destinations=(
+            StaticDestination(chat="@wirewatch_nl", keywords=("iran",), language="en"),
+            StaticDestination(chat=FORUM, thread=7, countries=("UA",), mode="filtered"),
+            StaticDestination(chat="@bestaat_niet"),
+        ),
+    )
+    async with running(tg, tmp_path / "w.db", settings) as env:
+        channel = await env.store.run(get_subscription, telegram_key(CHANNEL))
+        topic = await env.store.run(get_subscription, telegram_key(FORUM, 7))
+        dest = await env.store.run(get_destination, telegram_key(CHANNEL))
+        refused = await env.ask(ALICE.id, ALICE, "/keywords @wirewatch_nl add gaza")
+
+    assert channel is not None and channel.include == ("iran",) and channel.id in env.index
+    assert topic is not None and topic.countries == ("UA",) and topic.id in env.index
+    assert dest is not None and (dest.created_by, dest.language) == ("config", "en")
+    assert "configuratiebestand" in refused.plain
+
+    async with running(
+        tg, tmp_path / "w.db", settings_for(tg, destinations=settings.destinations[1:2])
+    ) as env:
+        dest = await env.store.run(get_destination, telegram_key(CHANNEL))
+        assert dest is not None and dest.disabled_reason == "removed from the config file"
+        assert channel.id not in env.index and topic.id in env.index
+
+
+async def test_a_name_that_cannot_be_found_does_not_switch_off_the_others(
+    tg: FakeTelegram, tmp_path: Path
+) -> None:
+    first = settings_for(tg, destinations=(StaticDestination(chat=CHANNEL),))
+    async with running(tg, tmp_path / "w.db", first):
+        pass
+    later = settings_for(tg, destinations=(StaticDestination(chat="@bestaat_niet"),))
+    async with running(tg, tmp_path / "w.db", later) as env:
+        dest = await env.store.run(get_destination, telegram_key(CHANNEL))
+
+    assert dest is not None and dest.active
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_webhook_mode_takes_updates_from_telegram(tg: FakeTelegram, tmp_path: Path) -> None:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/wirewatch/telegram"
+    settings = settings_for(tg, mode="webhook", webhook_url=url, port=port, webhook_secret="s3cret_Token-1")
+    async with running(tg, tmp_path / "w.db", settings) as env:
+        assert tg.webhook is not None and (tg.webhook.url, tg.webhook.secret_token) == (url, "s3cret_Token-1")
+        reply = await env.ask(ALICE.id, ALICE, "/start")
+        async with httpx.AsyncClient(trust_env=False) as http:
+            forged = await http.post(url, json={"update_id": 1}, headers={SECRET_HEADER: "wrong"})
+            garbage = await http.post(url, content=b"{", headers={SECRET_HEADER: "s3cret_Token-1"})
+
+    assert "krijgt nu breaking news" in reply.plain
+    assert tg.calls_to("getUpdates") == []
+    assert (forged.status_code, garbage.status_code) == (403, 400)
+
+
+async def test_the_operator_chat_hears_of_a_failing_source_once_and_of_its_recovery(env: Env) -> None:
+    for _ in range(5):
+        env.runtime.source_report("anp", ok=False, error="HTTP 503 <Service Unavailable>")
+    [failing] = await env.tg.wait_for_sent(1, OPS)
+    env.runtime.source_report("anp", ok=True)
+    env.runtime.source_report("anp", ok=True)
+    [_, recovered] = await env.tg.wait_for_sent(2, OPS)
+
+    assert failing.plain == "⚠️ Bron anp is 3× op rij mislukt: HTTP 503 <Service Unavailable>"
+    assert recovered.plain == "✅ Bron anp werkt weer."
+    assert len(env.tg.sent(OPS)) == 2
+
+
+def test_health_watch_counts_failures_in_a_row() -> None:
+    watch = HealthWatch(threshold=2)
+
+    notices = [
+        watch.observe("a", ok=False, error="x"),
+        watch.observe("a", ok=True),  # one failure: no episode
+        watch.observe("a", ok=False, error="y"),
+        watch.observe("b", ok=False, error="z"),
+        watch.observe("a", ok=False, error="w"),
+        watch.observe("a", ok=False, error="v"),
+        watch.observe("a", ok=True),
+    ]
+
+    assert [(n.source, n.kind, n.failures, n.error) if n else None for n in notices] == [
+        None,
+        None,
+        None,
+        None,
+        ("a", "failing", 2, "w"),
+        None,
+        ("a", "recovered", 3, None),
+    ]
+
+
+async def test_the_token_never_reaches_the_logs(
+    tg: FakeTelegram, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with running(tg, tmp_path / "w.db") as env:
+        await env.ask(ALICE.id, ALICE, "/start")
+
+    assert "HTTP Request: POST" in caplog.text  # httpx logged every call...
+    assert tg.token not in caplog.text  # ...without the token
+    assert "/bot[token]/sendMessage" in caplog.text
+
+
+def test_the_token_filter_rewrites_messages_arguments_and_tracebacks() -> None:
+    token = "123:secret"
+    try:
+        raise RuntimeError(f"failed at https://api.telegram.org/bot{token}/getMe")
+    except RuntimeError as exc:
+        record = logging.LogRecord(
+            "x",
+            logging.ERROR,
+            __file__,
+            1,
+            "calling %s",
+            (f"bot{token}",),
+            (type(exc), exc, exc.__traceback__),
+        )
+
+    assert TokenFilter(token).filter(record)
+    assert record.getMessage() == "calling bot[token]"
+    assert (
+        record.exc_text is not None and token not in record.exc_text and "bot[token]/getMe" in record.exc_text
+    )
+
+
+async def test_a_refused_token_stops_the_start_with_a_clear_error(tg: FakeTelegram, tmp_path: Path) -> None:
+    async with Store(tmp_path / "w.db") as store:
+        commands = ChatCommands(store, MatchIndex(), clock=lambda: NOW)
+        runtime = TelegramRuntime(settings_for(tg), "42:wrong", commands=commands, timeout=2)
+        with pytest.raises(TelegramStartError, match="refused the bot token"):
+            await runtime.start()
+    assert not runtime.application.running
+
+    settings = Settings(
+        db_path=str(tmp_path / "x.db"),
+        sources=(SourceSettings(name="local", url="http://127.0.0.1:9/none"),),
+        console=False,
+        telegram=settings_for(tg),
+        tokens={"TELEGRAM_BOT_TOKEN": "42:wrong"},
+    )
+    with pytest.raises(AppError, match="TELEGRAM_BOT_TOKEN"):
+        await run_forever(settings, stream=io.StringIO())
