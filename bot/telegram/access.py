@@ -16,13 +16,27 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import Bot, Chat, ChatMember, ChatMemberAdministrator, Message, Update
+from telegram import Bot, Chat, ChatMember, ChatMemberAdministrator, Message, Update, User
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 
 from bot.telegram.keys import telegram_key
+from bot.telegram.settings import TelegramSettings
 
-__all__ = ["ADMIN_STATUSES", "Here", "Refused", "check_admin", "command_words", "locate", "resolve_channel"]
+__all__ = [
+    "ADMIN_STATUSES",
+    "Here",
+    "Refused",
+    "chat_label",
+    "check_admin",
+    "command_words",
+    "is_admin",
+    "is_operator",
+    "locate",
+    "may_manage",
+    "resolve_channel",
+    "thread_of",
+]
 
 ADMIN_STATUSES = frozenset({ChatMember.ADMINISTRATOR, ChatMember.OWNER})
 _CHANNEL_REF = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,}")
@@ -149,3 +163,15 @@ async def may_manage(bot: Bot, user_id: int, chat: Chat, key: str) -> bool:
     except Refused:
         return False
     return True
+
+
+def is_operator(settings: TelegramSettings, user: User | None, chat: Chat) -> bool:
+    """Whether the sender (one of `operators`) or the chat (`operator_chat`) may see every source's health."""
+    if user is not None and user.id in settings.operators:
+        return True
+    wanted = settings.operator_chat
+    if wanted is None:
+        return False
+    if isinstance(wanted, int):
+        return wanted == chat.id
+    return chat.username is not None and wanted.removeprefix("@").lower() == chat.username.lower()

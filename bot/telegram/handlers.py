@@ -8,12 +8,13 @@ gets a polite sentence; anything unexpected reaches `on_error`, which logs it an
 from __future__ import annotations
 
 import functools
+import html
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, get_args
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -32,20 +33,19 @@ from bot.commands import (
     NotSubscribed,
 )
 from bot.filters import FilterError, UnknownCountry
-from bot.telegram import membership
-from bot.telegram.access import Here, Refused, chat_label, check_admin, locate, may_manage, resolve_channel
+from bot.telegram import buttons, membership
+from bot.telegram.access import Here, Refused, chat_label, check_admin, is_operator, locate, resolve_channel
 from bot.telegram.context import DEPS, Deps, deps, reply, reply_language
 from bot.telegram.keys import PLATFORM, USER_PREFIX, telegram_key
-from bot.telegram.texts import (
+from bot.telegram.render import (
     country_label,
     render_change,
     render_filters,
     render_latest,
     render_probe,
     render_status,
-    t,
-    usage,
 )
+from bot.telegram.texts import t, usage
 from parsers.countries import suggest_countries
 from storage.models import Language, SubscriptionMode
 
@@ -94,7 +94,7 @@ def _answers(fn: Handler) -> Handler:
 
 
 def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return html.escape(text, quote=False)
 
 
 def _prefixed(here: Here, language: str, text: str) -> str:
@@ -325,12 +325,7 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     here = await locate(update, context.bot)
     language = await reply_language(update, context)
     found = deps(context)
-    user = update.effective_user
-    operator_chat = found.settings.operator_chat
-    details = (user is not None and user.id in found.settings.operators) or operator_chat in (
-        here.chat.id,
-        f"@{here.chat.username}" if here.chat.username else None,
-    )
+    details = is_operator(found.settings, update.effective_user, here.chat)
     view = await found.commands.status(here.key)
     assert update.effective_message is not None
     text = render_status(view, language, details=details)
@@ -358,62 +353,6 @@ async def subscribe_channel(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         "channel_subscribed" if result.created else "channel_again" if result.reenabled else "channel_already"
     )
     await reply(message, t(language, key, channel=name))
-
-
-# --- buttons ----------------------------------------------------------------------------------------------------
-
-
-async def on_stop_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The answer to /stop's question: `stop:y:<key>` stops, `stop:n:<key>` leaves everything as it is."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    _, choice, key = query.data.split(":", 2)
-    message = query.message
-    language = await reply_language(update, context)
-    if not isinstance(message, Message) or not await may_manage(
-        context.bot, query.from_user.id, message.chat, key
-    ):
-        await query.answer(t(language, "not_admin"), show_alert=True)
-        return
-    if choice == "y":
-        stopped = await deps(context).commands.stop(
-            key, reason=f"stopped with /stop by user {query.from_user.id}"
-        )
-        text = t(language, "stopped" if stopped else "stop_not_on")
-    else:
-        text = t(language, "stop_cancelled")
-    await query.answer()
-    await query.edit_message_text(text, parse_mode=ParseMode.HTML)
-
-
-async def on_country_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A suggested country was tapped (`cty:<code>:<key>`): add it to the countries."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    _, code, key = query.data.split(":", 2)
-    message = query.message
-    language = await reply_language(update, context)
-    if not isinstance(message, Message) or not await may_manage(
-        context.bot, query.from_user.id, message.chat, key
-    ):
-        await query.answer(t(language, "not_admin"), show_alert=True)
-        return
-    try:
-        change = await deps(context).commands.change_list(key, "countries", "add", code, language=language)
-    except (NotSubscribed, ManagedByConfig, FilterError) as exc:
-        await query.answer(_refusal(exc, language), show_alert=True)
-        return
-    await query.answer()
-    text = f"{t(language, 'country_added', country=country_label(code, language))}\n{render_change(change, language)}"
-    await query.edit_message_text(text, parse_mode=ParseMode.HTML)
-
-
-def _refusal(exc: Exception, language: str) -> str:
-    if isinstance(exc, NotSubscribed):
-        return t(language, "not_subscribed")
-    if isinstance(exc, ManagedByConfig):
-        return t(language, "managed_by_config")
-    return exc.message(language) if isinstance(exc, FilterError) else t(language, "apology")
 
 
 # --- errors and registration ------------------------------------------------------------------------------------
@@ -459,8 +398,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], dependencie
     only_new = filters.UpdateType.MESSAGE  # an edited command is not run again
     for name, handler in COMMAND_HANDLERS.items():
         application.add_handler(CommandHandler(name, handler, filters=only_new))
-    application.add_handler(CallbackQueryHandler(on_stop_button, pattern=r"^stop:[yn]:"))
-    application.add_handler(CallbackQueryHandler(on_country_button, pattern=r"^cty:[A-Z]{2}:"))
+    application.add_handler(CallbackQueryHandler(buttons.on_stop_button, pattern=r"^stop:[yn]:"))
+    application.add_handler(CallbackQueryHandler(buttons.on_country_button, pattern=r"^cty:[A-Z]{2}:"))
     application.add_handler(ChatMemberHandler(membership.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.on_migration))
     application.add_error_handler(on_error)

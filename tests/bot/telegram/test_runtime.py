@@ -22,7 +22,20 @@ from bot.telegram.texts import COMMANDS
 from bot.telegram.webhook import SECRET_HEADER
 from storage.destinations import get_destination
 from storage.subscriptions import get_subscription
-from tests.bot.telegram.conftest import ALICE, CHANNEL, FORUM, NOW, OPS, Env, running, settings_for
+from tests.bot.telegram.conftest import (
+    ALICE,
+    BOB,
+    CAROL,
+    CHANNEL,
+    FORUM,
+    NOW,
+    OPS,
+    Env,
+    news,
+    running,
+    settings_for,
+    store_items,
+)
 from tests.fakes.telegram import FakeTelegram
 
 
@@ -167,3 +180,17 @@ async def test_a_refused_token_stops_the_start_with_a_clear_error(tg: FakeTelegr
     )
     with pytest.raises(AppError, match="TELEGRAM_BOT_TOKEN"):
         await run_forever(settings, stream=io.StringIO())
+
+
+async def test_only_operators_and_the_operator_chat_see_every_source(
+    tg: FakeTelegram, tmp_path: Path
+) -> None:
+    async with running(tg, tmp_path / "w.db", settings_for(tg, operator_chat="@NieuwsForum")) as env:
+        await env.store.run(store_items, "anp", [news("Iran test een raket.")])
+        nobody = await env.ask(CAROL.id, CAROL, "/status")  # no username, no operator: the summary
+        forum = await env.ask(FORUM, BOB, "/status", thread=3)  # the operator chat, by its @name
+
+    assert nobody.plain.startswith("Bronnen: 1 van 1 werken")
+    assert forum.plain.splitlines()[:2][0] == "Sources" and forum.plain.splitlines()[1].startswith(
+        "✅ anp — "
+    )

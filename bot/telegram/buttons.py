@@ -1,0 +1,73 @@
+"""The inline buttons: confirming `/stop`, and adding a suggested country after a typo.
+
+A button's `callback_data` names the destination it acts on (`stop:y:<key>`, `cty:<code>:<key>`). Telegram does
+not vouch for that data, so whoever presses is checked again, for that destination (`access.may_manage`).
+"""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot.commands import ManagedByConfig, NotSubscribed
+from bot.filters import FilterError
+from bot.telegram.access import may_manage
+from bot.telegram.context import deps, reply_language
+from bot.telegram.render import country_label, render_change
+from bot.telegram.texts import t
+
+__all__ = ["on_country_button", "on_stop_button"]
+
+
+async def on_stop_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The answer to /stop's question: `stop:y:<key>` stops, `stop:n:<key>` leaves everything as it is."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    _, choice, key = query.data.split(":", 2)
+    message = query.message
+    language = await reply_language(update, context)
+    if not isinstance(message, Message) or not await may_manage(
+        context.bot, query.from_user.id, message.chat, key
+    ):
+        await query.answer(t(language, "not_admin"), show_alert=True)
+        return
+    if choice == "y":
+        stopped = await deps(context).commands.stop(
+            key, reason=f"stopped with /stop by user {query.from_user.id}"
+        )
+        text = t(language, "stopped" if stopped else "stop_not_on")
+    else:
+        text = t(language, "stop_cancelled")
+    await query.answer()
+    await query.edit_message_text(text, parse_mode=ParseMode.HTML)
+
+
+async def on_country_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A suggested country was tapped (`cty:<code>:<key>`): add it to the countries."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    _, code, key = query.data.split(":", 2)
+    message = query.message
+    language = await reply_language(update, context)
+    if not isinstance(message, Message) or not await may_manage(
+        context.bot, query.from_user.id, message.chat, key
+    ):
+        await query.answer(t(language, "not_admin"), show_alert=True)
+        return
+    try:
+        change = await deps(context).commands.change_list(key, "countries", "add", code, language=language)
+    except (NotSubscribed, ManagedByConfig, FilterError) as exc:
+        await query.answer(_refusal(exc, language), show_alert=True)
+        return
+    await query.answer()
+    text = f"{t(language, 'country_added', country=country_label(code, language))}\n{render_change(change, language)}"
+    await query.edit_message_text(text, parse_mode=ParseMode.HTML)
+
+
+def _refusal(exc: Exception, language: str) -> str:
+    if isinstance(exc, NotSubscribed):
+        return t(language, "not_subscribed")
+    if isinstance(exc, ManagedByConfig):
+        return t(language, "managed_by_config")
+    return exc.message(language) if isinstance(exc, FilterError) else t(language, "apology")
