@@ -1,12 +1,16 @@
-"""The inline buttons: confirming `/stop`, and adding a suggested country after a typo.
+"""The inline buttons: confirming `/stop`, adding a suggested country after a typo, and `/countries`' picker of
+common countries (a tap adds or removes one).
 
-A button's `callback_data` names the destination it acts on (`stop:y:<key>`, `cty:<code>:<key>`). Telegram does
-not vouch for that data, so whoever presses is checked again, for that destination (`access.may_manage`).
+A button's `callback_data` names the destination it acts on (`stop:y:<key>`, `cty:<code>:<key>`,
+`ctt:<code>:<key>`). Telegram does not vouch for that data, so whoever presses is checked again, for that
+destination (`access.may_manage`).
 """
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from collections.abc import Collection
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
@@ -16,8 +20,24 @@ from bot.telegram.access import may_manage
 from bot.telegram.context import deps, reply_language
 from bot.telegram.render import country_label, render_change
 from bot.telegram.texts import t
+from parsers.countries import flag
 
-__all__ = ["on_country_button", "on_stop_button"]
+__all__ = ["PICKER_COUNTRIES", "country_picker", "on_country_button", "on_country_toggle", "on_stop_button"]
+
+# The countries most asked for by Dutch news readers; anything else goes by name: /countries add ...
+PICKER_COUNTRIES = ("NL", "BE", "DE", "FR", "GB", "US", "UA", "RU", "IL", "PS", "CN", "TR")
+_PER_ROW = 3
+
+
+def country_picker(chosen: Collection[str], key: str) -> InlineKeyboardMarkup:
+    """Buttons for the common countries, a tick on those already chosen; each tap toggles one."""
+    buttons = [
+        InlineKeyboardButton(
+            f"{'✅ ' if code in chosen else ''}{flag(code)} {code}", callback_data=f"ctt:{code}:{key}"
+        )
+        for code in PICKER_COUNTRIES
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + _PER_ROW] for i in range(0, len(buttons), _PER_ROW)])
 
 
 async def on_stop_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -63,6 +83,35 @@ async def on_country_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await query.answer()
     text = f"{t(language, 'country_added', country=country_label(code, language))}\n{render_change(change, language)}"
     await query.edit_message_text(text, parse_mode=ParseMode.HTML)
+
+
+async def on_country_toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A country of the picker was tapped (`ctt:<code>:<key>`): add it, or remove it when it was chosen."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    _, code, key = query.data.split(":", 2)
+    message = query.message
+    language = await reply_language(update, context)
+    if not isinstance(message, Message) or not await may_manage(
+        context.bot, query.from_user.id, message.chat, key
+    ):
+        await query.answer(t(language, "not_admin"), show_alert=True)
+        return
+    commands = deps(context).commands
+    try:
+        settings = await commands.settings(key)
+        chosen = settings.subscription.countries if settings and settings.subscription else ()
+        action = "remove" if code in chosen else "add"
+        change = await commands.change_list(key, "countries", action, code, language=language)
+    except (NotSubscribed, ManagedByConfig, FilterError) as exc:
+        await query.answer(_refusal(exc, language), show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_text(
+        render_change(change, language),
+        parse_mode=ParseMode.HTML,
+        reply_markup=country_picker(change.current, key),
+    )
 
 
 def _refusal(exc: Exception, language: str) -> str:

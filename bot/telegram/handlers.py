@@ -187,7 +187,11 @@ async def _list_command(
         if settings is None or not settings.active:
             raise NotSubscribed(here.key)
         text = f"{render_filters(settings, language)}\n\n{usage(language, command)}"
-        await reply(message, _prefixed(here, language, text))
+        picker = None
+        if field == "countries" and settings.subscription is not None:
+            picker = buttons.country_picker(settings.subscription.countries, here.key)
+            text += f"\n{t(language, 'picker')}"
+        await reply(message, _prefixed(here, language, text), picker)
         return
     action = _ACTIONS.get(verb.lower())
     if action is None or (action != "clear" and not rest.strip()) or (action == "clear" and rest.strip()):
@@ -400,6 +404,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], dependencie
         application.add_handler(CommandHandler(name, handler, filters=only_new))
     application.add_handler(CallbackQueryHandler(buttons.on_stop_button, pattern=r"^stop:[yn]:"))
     application.add_handler(CallbackQueryHandler(buttons.on_country_button, pattern=r"^cty:[A-Z]{2}:"))
+    application.add_handler(CallbackQueryHandler(buttons.on_country_toggle, pattern=r"^ctt:[A-Z]{2}:"))
     application.add_handler(ChatMemberHandler(membership.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.on_migration))
     application.add_error_handler(on_error)

@@ -149,6 +149,26 @@ async def test_a_mistyped_country_gets_a_suggestion_button_that_adds_it(env: Env
     assert env.tg.answers[-1].text is None  # the press was answered without an alert
 
 
+async def test_countries_alone_offers_a_picker_whose_taps_switch_countries_on_and_off(env: Env) -> None:
+    await env.ask(ALICE.id, ALICE, "/start")
+    await env.ask(ALICE.id, ALICE, "/countries add IL")
+
+    picker = await env.ask(ALICE.id, ALICE, "/countries")
+
+    labels = [button["text"] for row in picker.buttons for button in row]
+    assert len(picker.buttons[0]) == 3 and "🇳🇱 NL" in labels and "✅ 🇮🇱 IL" in labels
+    ukraine = next(b["callback_data"] for row in picker.buttons for b in row if b["text"] == "🇺🇦 UA")
+    env.tg.press_button(ALICE.id, ALICE, picker.message_id, ukraine)
+    [on] = await env.tg.wait_for_edits(1, ALICE.id)
+    assert (await _sub(env)).countries == ("IL", "UA")  # type: ignore[union-attr]
+    assert "✅ 🇺🇦 UA" in [b["text"] for row in on.reply_markup["inline_keyboard"] for b in row]  # type: ignore[index]
+
+    env.tg.press_button(ALICE.id, ALICE, picker.message_id, ukraine)
+    [_, off] = await env.tg.wait_for_edits(2, ALICE.id)
+    assert (await _sub(env)).countries == ("IL",)  # type: ignore[union-attr]
+    assert "Verwijderd: 🇺🇦 Oekraïne (UA)" in (off.plain or "")
+
+
 async def test_mode_pause_resume(env: Env) -> None:
     await env.ask(ALICE.id, ALICE, "/start")
     await env.ask(ALICE.id, ALICE, "/keywords add iran")
