@@ -121,8 +121,12 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await check_admin(update, context.bot, here)
     asked = here.words.lower()
     language = asked if asked in get_args(Language) else await reply_language(update, context)
-    result = await deps(context).commands.subscribe(here.key, language=language, created_by=_creator(update))
-    language = result.settings.destination.language
+    commands = deps(context).commands
+    result = await commands.subscribe(here.key, language=language, created_by=_creator(update))
+    if asked in get_args(Language) and result.settings.destination.language != asked:
+        await commands.set_language(here.key, language)
+    else:
+        language = result.settings.destination.language
     if result.reenabled or (result.resumed and not result.created):
         head = t(language, "start_again")
     elif result.created:

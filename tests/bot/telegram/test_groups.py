@@ -128,3 +128,32 @@ async def test_stop_in_a_group_needs_an_admin_to_press_yes(env: Env) -> None:
     await env.tg.wait_for_edits(1, GROUP)
     dest = await env.store.run(get_destination, telegram_key(GROUP))
     assert dest is not None and dest.disabled_reason is not None
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("/keywords add iran", "Toegevoegd: iran"),
+        ("/exclude add sport", "Toegevoegd: sport"),
+        ("/countries add Israël", "Toegevoegd: 🇮🇱 Israël (IL)"),
+        ("/mode all", "Modus alles"),
+        ("/pause", "Gepauzeerd"),
+        ("/resume", "weer aan"),
+        ("/lang en", "This chat's language is now English."),
+        ("/filters", "Status: ✅ actief"),
+        ("/latest 3", "Er zijn nog geen berichten"),
+        ("/test GAZA (AFP) - Nieuwe beschietingen", "✅ Deze tekst zou hier een alert geven."),
+        ("/status", "Deze chat: ✅ actief"),
+        ("/help", "/keywords add|remove|clear"),
+        ("/stop", "Alerts in deze chat stoppen?"),
+    ],
+)
+async def test_every_command_from_an_anonymous_admin_in_a_forum_topic(
+    env: Env, command: str, expected: str
+) -> None:
+    await env.ask(FORUM, None, "/start", thread=7)
+
+    reply = await env.ask(FORUM, None, command, thread=7)
+
+    assert expected in reply.plain and reply.thread_id == 7
+    assert await env.store.run(get_destination, telegram_key(FORUM)) is None  # only the topic is set up

@@ -55,6 +55,9 @@ async def test_start_with_a_language_argument(env: Env) -> None:
     assert "This chat now gets breaking news" in reply.plain
     dest = await env.store.run(get_destination, ALICE_KEY)
     assert dest is not None and dest.language == "en"
+    dutch = await env.ask(ALICE.id, ALICE, "/start nl")  # on a chat that already has a language
+    dest = await env.store.run(get_destination, ALICE_KEY)
+    assert "krijgt al alerts" in dutch.plain and dest is not None and dest.language == "nl"
 
 
 async def test_help_lists_the_commands_and_the_keyword_syntax(env: Env) -> None:
