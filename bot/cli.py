@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 import sys
@@ -190,8 +189,12 @@ def poll(
 def run(config_path: Path | None) -> None:
     """Poll every configured source until interrupted (Ctrl+C or SIGTERM), sending alerts as they come."""
     settings = _settings(config_path)
-    with contextlib.suppress(KeyboardInterrupt):
+    try:
         asyncio.run(app.run_forever(settings))
+    except KeyboardInterrupt:
+        pass
+    except app.AppError as exc:
+        raise _fail_cleanly(exc) from None
 
 
 @cli.command()

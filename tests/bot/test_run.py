@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.app import run_forever
 from bot.config import Settings, SourceSettings
 from bot.local_site import LocalSite
+from tests.fakes.telegram import FakeTelegram
 from tests.wirepage import KYIV, SEED, TOKIO, wire_page
 
 REPO = Path(__file__).resolve().parents[2]
@@ -83,3 +84,34 @@ async def test_wirewatch_run_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     assert proc.returncode == 0, err.decode()
     assert out.decode().rstrip().endswith("stopped")
     assert b"Traceback" not in err
+
+
+async def test_a_refused_bot_token_is_a_one_line_error(tmp_path: Path) -> None:
+    token = "42:this-token-is-wrong-and-must-not-be-printed"
+    async with FakeTelegram() as tg:
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f'[storage]\npath = "{tmp_path / "w.db"}"\n\n[telegram]\napi_base_url = "{tg.url}"\n\n'
+            '[[sources]]\nname = "a"\nurl = "http://127.0.0.1:9/none"\n',
+            encoding="utf-8",
+        )
+        env = {**os.environ, "PYTHONPATH": str(REPO), "TELEGRAM_BOT_TOKEN": token}
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            "--config",
+            str(config),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=env,
+            cwd=tmp_path,
+        )
+        out, err = await asyncio.wait_for(proc.communicate(), timeout=30)
+    assert proc.returncode == 1
+    lines = err.decode().strip().splitlines()
+    assert lines[-1].startswith("Error: ")
+    assert "TELEGRAM_BOT_TOKEN" in lines[-1]
+    assert b"Traceback" not in err
+    assert token.encode() not in out + err
