@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
@@ -42,16 +42,10 @@ def country_picker(chosen: Collection[str], key: str) -> InlineKeyboardMarkup:
 
 async def on_stop_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The answer to /stop's question: `stop:y:<key>` stops, `stop:n:<key>` leaves everything as it is."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    _, choice, key = query.data.split(":", 2)
-    message = query.message
-    language = await reply_language(update, context)
-    if not isinstance(message, Message) or not await may_manage(
-        context.bot, query.from_user.id, message.chat, key
-    ):
-        await query.answer(t(language, "not_admin"), show_alert=True)
+    pressed = await _pressed(update, context)
+    if pressed is None:
         return
+    query, choice, key, language = pressed
     if choice == "y":
         stopped = await deps(context).commands.stop(
             key, reason=f"stopped with /stop by user {query.from_user.id}"
@@ -65,16 +59,10 @@ async def on_stop_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def on_country_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A suggested country was tapped (`cty:<code>:<key>`): add it to the countries."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    _, code, key = query.data.split(":", 2)
-    message = query.message
-    language = await reply_language(update, context)
-    if not isinstance(message, Message) or not await may_manage(
-        context.bot, query.from_user.id, message.chat, key
-    ):
-        await query.answer(t(language, "not_admin"), show_alert=True)
+    pressed = await _pressed(update, context)
+    if pressed is None:
         return
+    query, code, key, language = pressed
     try:
         change = await deps(context).commands.change_list(key, "countries", "add", code, language=language)
     except (NotSubscribed, ManagedByConfig, FilterError) as exc:
@@ -87,16 +75,10 @@ async def on_country_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 async def on_country_toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A country of the picker was tapped (`ctt:<code>:<key>`): add it, or remove it when it was chosen."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    _, code, key = query.data.split(":", 2)
-    message = query.message
-    language = await reply_language(update, context)
-    if not isinstance(message, Message) or not await may_manage(
-        context.bot, query.from_user.id, message.chat, key
-    ):
-        await query.answer(t(language, "not_admin"), show_alert=True)
+    pressed = await _pressed(update, context)
+    if pressed is None:
         return
+    query, code, key, language = pressed
     commands = deps(context).commands
     try:
         settings = await commands.settings(key)
@@ -112,6 +94,24 @@ async def on_country_toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         parse_mode=ParseMode.HTML,
         reply_markup=country_picker(change.current, key),
     )
+
+
+async def _pressed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> tuple[CallbackQuery, str, str, str] | None:
+    """The query, the button's value, its destination key and the reply language; None (after telling the
+    presser) when the presser may not manage that destination."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    _, value, key = query.data.split(":", 2)
+    language = await reply_language(update, context)
+    message = query.message
+    if not isinstance(message, Message) or not await may_manage(
+        context.bot, query.from_user.id, message.chat, key
+    ):
+        await query.answer(t(language, "not_admin"), show_alert=True)
+        return None
+    return query, value, key, language
 
 
 def _refusal(exc: Exception, language: str) -> str:
