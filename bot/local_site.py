@@ -25,7 +25,7 @@ from types import TracebackType
 from aiohttp import web
 from multidict import CIMultiDict
 
-__all__ = ["LocalSite", "RecordedRequest", "chunks_of"]
+__all__ = ["LocalSite", "RecordedRequest", "chunks_of", "serve_on_loopback"]
 
 HOST = "127.0.0.1"
 STREAM_SLICE = 64 * 1024
@@ -82,6 +82,20 @@ class _Failure:
 _Route = _Page | _Stream | _Raw | _Redirect
 
 
+async def serve_on_loopback(app: web.Application) -> tuple[web.AppRunner, int]:
+    """Start `app` on 127.0.0.1 at a free port; the runner (to `cleanup()`) and the port."""
+    runner = web.AppRunner(
+        app, access_log=None, handler_cancellation=True, shutdown_timeout=_SHUTDOWN_TIMEOUT
+    )
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, HOST, 0).start()
+    except BaseException:
+        await runner.cleanup()
+        raise
+    return runner, runner.addresses[0][1]
+
+
 class LocalSite:
     """An aiohttp site on 127.0.0.1 with a free port; scripted with `set_page`, `fail_next`, `redirect`."""
 
@@ -97,17 +111,7 @@ class LocalSite:
     async def __aenter__(self) -> LocalSite:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        runner = web.AppRunner(
-            app, access_log=None, handler_cancellation=True, shutdown_timeout=_SHUTDOWN_TIMEOUT
-        )
-        await runner.setup()
-        try:
-            await web.TCPSite(runner, HOST, 0).start()
-        except BaseException:
-            await runner.cleanup()
-            raise
-        self._runner = runner
-        self._port = runner.addresses[0][1]
+        self._runner, self._port = await serve_on_loopback(app)
         return self
 
     async def __aexit__(

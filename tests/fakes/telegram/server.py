@@ -24,6 +24,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.local_site import serve_on_loopback
+
 from .api import BotApi, CallbackAnswer, CommandsKey, api_error_for
 from .inject import Scripting
 from .model import ApiError, Call, Edit, SentMessage, User
@@ -35,7 +37,6 @@ __all__ = ["DEFAULT_TOKEN", "FakeTelegram"]
 
 HOST = "127.0.0.1"
 DEFAULT_TOKEN = "123456789:AAFakeTokenForWirewatchTests_0123456"
-_SHUTDOWN_TIMEOUT = 1.0
 
 
 @dataclass(slots=True)
@@ -86,17 +87,7 @@ class FakeTelegram(Scripting):
         app = web.Application()
         app.router.add_route("*", "/{prefix}/{method}", self._handle)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
-        runner = web.AppRunner(
-            app, access_log=None, handler_cancellation=True, shutdown_timeout=_SHUTDOWN_TIMEOUT
-        )
-        await runner.setup()
-        try:
-            await web.TCPSite(runner, HOST, 0).start()
-        except BaseException:
-            await runner.cleanup()
-            raise
-        self._runner = runner
-        self._port = runner.addresses[0][1]
+        self._runner, self._port = await serve_on_loopback(app)
         return self
 
     async def __aexit__(
