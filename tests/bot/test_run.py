@@ -18,6 +18,22 @@ from tests.wirepage import KYIV, SEED, TOKIO, wire_page
 REPO = Path(__file__).resolve().parents[2]
 
 
+async def start_run(config: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
+    """`wirewatch run --config CONFIG` in a child process, with pipes, in the config's folder."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--config",
+        str(config),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(REPO), **env},
+        cwd=config.parent,
+    )
+
+
 async def test_run_polls_on_schedule_and_prints_each_alert_once(tmp_path: Path) -> None:
     async with LocalSite() as site:
         site.set_page("/a", wire_page(SEED))
@@ -55,19 +71,7 @@ async def test_wirewatch_run_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
             f'[[sources]]\nname = "a"\nurl = "{site.url("/a")}"\nkind = "wire-page"\ninterval = 60\n',
             encoding="utf-8",
         )
-        env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(REPO)}
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            "--config",
-            str(config),
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env=env,
-            cwd=tmp_path,
-        )
+        proc = await start_run(config, {"NO_COLOR": "1"})
         try:
             await site.wait_for_requests(1, path="/a", timeout=20)
             assert proc.stdout is not None
@@ -95,19 +99,7 @@ async def test_a_refused_bot_token_is_a_one_line_error(tmp_path: Path) -> None:
             '[[sources]]\nname = "a"\nurl = "http://127.0.0.1:9/none"\n',
             encoding="utf-8",
         )
-        env = {**os.environ, "PYTHONPATH": str(REPO), "TELEGRAM_BOT_TOKEN": token}
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            "--config",
-            str(config),
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env=env,
-            cwd=tmp_path,
-        )
+        proc = await start_run(config, {"TELEGRAM_BOT_TOKEN": token})
         out, err = await asyncio.wait_for(proc.communicate(), timeout=30)
     assert proc.returncode == 1
     lines = err.decode().strip().splitlines()
