@@ -15,7 +15,7 @@ from typing import TextIO
 from sqlite_utils import Database
 
 from bot.adapters.base import Adapter
-from bot.adapters.console import ConsoleAdapter, ensure_console_subscription
+from bot.adapters.console import CONSOLE_KEY, ConsoleAdapter, set_console_active
 from bot.commands import ChatCommands
 from bot.config import Settings, SourceSettings
 from bot.console import StatusPrinter
@@ -35,7 +35,7 @@ from storage.models import ItemEvent
 from storage.outbox import prune_outbox
 from storage.prune import prune_items
 from storage.sources import upsert_source
-from storage.subscriptions import list_active_subscriptions
+from storage.subscriptions import get_subscription, list_active_subscriptions
 from storage.transactions import transaction
 
 __all__ = ["AppError", "parse_target", "poll_once", "run_forever", "tag"]
@@ -120,14 +120,15 @@ async def run_forever(
         for source in settings.sources:
             await store.run(upsert_source, source.name, source.url, source.kind)
         adapters: list[Adapter] = []
-        if settings.console:
-            await store.run(ensure_console_subscription, now=clock())
-            adapters.append(ConsoleAdapter(stream, color=color))
         index = MatchIndex(await store.run(list_active_subscriptions))
         poller = Poller(store=store, client=client, clock=clock, fetch_settings=settings.fetch, index=index)
         telegram = await _start_telegram(settings, store, poller.index, clock, platforms)
         if telegram is not None:
             adapters.append(telegram.adapter)
+        console = settings.console if settings.console is not None else telegram is None
+        await store.run(_console_active, index, console, now=clock())
+        if console:
+            adapters.append(ConsoleAdapter(stream, color=color))
         if not adapters:
             log.warning("the console is disabled and no chat platform is set up: alerts wait in the outbox")
         engine = DeliveryEngine(store, adapters, settings=settings.delivery, clock=clock)
@@ -201,6 +202,13 @@ async def _prune_periodically(store: Store, settings: Settings, clock: Callable[
         except Exception:
             log.exception("pruning old items failed")
         await asyncio.sleep(PRUNE_EVERY.total_seconds())
+
+
+def _console_active(db: Database, index: MatchIndex, active: bool, *, now: datetime) -> None:
+    set_console_active(db, active, now=now)
+    subscription = get_subscription(db, CONSOLE_KEY)
+    if subscription is not None:
+        index.replace(subscription)
 
 
 def _prune(db: Database, *, now: datetime, retention: timedelta) -> int:

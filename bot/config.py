@@ -101,7 +101,7 @@ class Settings:
     sources: tuple[SourceSettings, ...] = (DEFAULT_SOURCE,)
     fetch: FetchSettings = field(default_factory=FetchSettings)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
-    console: bool = True
+    console: bool | None = None  # None: only when no chat platform runs
     console_color: str = "auto"
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     tokens: Mapping[str, str] = field(default_factory=dict, repr=False)
@@ -119,7 +119,10 @@ class Settings:
                 "backoff_base": self.fetch.backoff_base,
                 "backoff_max": self.fetch.backoff_max,
             },
-            "console": {"enabled": self.console, "color": self.console_color},
+            "console": {
+                "enabled": "auto" if self.console is None else self.console,
+                "color": self.console_color,
+            },
             "delivery": {f.name: getattr(self.delivery, f.name) for f in fields(self.delivery)},
             "sources": [_source_dict(s) for s in self.sources],
             "telegram": self.telegram.masked(),
@@ -193,9 +196,11 @@ def parse_settings(data: Mapping[str, Any], *, tokens: Mapping[str, str], path: 
     color = console.get("color", "auto")
     if color not in ("auto", "always", "never"):
         raise ConfigError(f'console.color: expected "auto", "always" or "never", got {color!r}')
-    enabled = console.get("enabled", True)
-    if not isinstance(enabled, bool):
-        raise ConfigError(f"console.enabled: expected true or false, got {enabled!r}")
+    enabled = console.get("enabled", "auto")
+    if enabled == "auto":
+        enabled = None
+    elif not isinstance(enabled, bool):
+        raise ConfigError(f'console.enabled: expected "auto", true or false, got {enabled!r}')
     db_path = storage.get("path", "wirewatch.db")
     if not isinstance(db_path, str) or not db_path.strip():
         raise ConfigError(f'storage.path: expected a file path such as "wirewatch.db", got {db_path!r}')

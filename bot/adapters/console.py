@@ -15,12 +15,12 @@ from sqlite_utils import Database
 from bot.adapters.base import RateLimit, SentRef
 from bot.alerts import Alert
 from bot.formatting.plain import plain_alert, plain_digest
-from storage.destinations import ensure_destination
+from storage.destinations import ensure_destination, get_destination, set_destination_paused
 from storage.models import Destination, Language, Subscription
 from storage.subscriptions import get_subscription, set_subscription
 from storage.transactions import write_scope
 
-__all__ = ["CONSOLE_KEY", "ConsoleAdapter", "ensure_console_subscription"]
+__all__ = ["CONSOLE_KEY", "ConsoleAdapter", "ensure_console_subscription", "set_console_active"]
 
 CONSOLE_KEY = "console"
 
@@ -36,6 +36,17 @@ def ensure_console_subscription(db: Database, *, now: datetime, language: Langua
         if existing is not None:
             return existing
         return set_subscription(db, CONSOLE_KEY, now=now, mode="all")
+
+
+def set_console_active(db: Database, active: bool, *, now: datetime) -> None:
+    """Switch console alerts on (creating its subscription if missing) or off (pausing it, so that no alert
+    waits for a console that is not there); run on the DB thread."""
+    with write_scope(db):
+        if active:
+            ensure_console_subscription(db, now=now)
+            set_destination_paused(db, CONSOLE_KEY, False, now=now)
+        elif get_destination(db, CONSOLE_KEY) is not None:
+            set_destination_paused(db, CONSOLE_KEY, True, now=now)
 
 
 class ConsoleAdapter:

@@ -19,7 +19,7 @@ def test_no_file_means_the_zeelandnet_source_and_console() -> None:
     settings = load_settings(None, {})
     assert settings.sources == (DEFAULT_SOURCE,)
     assert settings.sources[0].url == "https://www.zeelandnet.nl/nieuws/buitenland"
-    assert settings.console is True
+    assert settings.console is None  # auto: on unless a chat platform runs
     assert settings.db_path == "wirewatch.db"
 
 

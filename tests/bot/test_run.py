@@ -12,6 +12,8 @@ from pathlib import Path
 from bot.app import run_forever
 from bot.config import Settings, SourceSettings
 from bot.local_site import LocalSite
+from bot.store import Store
+from storage.outbox import outbox_counts
 from tests.fakes.telegram import FakeTelegram
 from tests.wirepage import KYIV, SEED, TOKIO, wire_page
 
@@ -107,3 +109,32 @@ async def test_a_refused_bot_token_is_a_one_line_error(tmp_path: Path) -> None:
     assert "TELEGRAM_BOT_TOKEN" in lines[-1]
     assert b"Traceback" not in err
     assert token.encode() not in out + err
+
+
+async def test_a_disabled_console_queues_nothing_and_auto_turns_it_back_on(tmp_path: Path) -> None:
+    async with LocalSite() as site:
+        site.set_page("/a", wire_page(SEED))
+
+        async def run_until(requests: int, console: bool | None) -> str:
+            settings = Settings(
+                db_path=str(tmp_path / "w.db"),
+                sources=(SourceSettings(name="a", url=site.url("/a"), interval=0.2, jitter=0),),
+                console=console,
+            )
+            out, stop = io.StringIO(), asyncio.Event()
+            task = asyncio.ensure_future(run_forever(settings, stream=out, stop=stop))
+            await site.wait_for_requests(requests, path="/a")
+            stop.set()
+            await asyncio.wait_for(task, timeout=10)
+            return out.getvalue()
+
+        assert "[NIEUW]" not in await run_until(1, True)  # the baseline
+        site.set_page("/a", wire_page([KYIV, *SEED]))
+        assert "[NIEUW]" not in await run_until(3, False)
+        async with Store(tmp_path / "w.db") as store:
+            counts = await store.run(outbox_counts)
+        assert sum(counts.values()) == 0  # nothing waits for a console that is off
+        site.set_page("/a", wire_page([TOKIO, KYIV, *SEED]))
+        text = await run_until(6, None)
+    assert text.count("[NIEUW]") == 1
+    assert "TOKIO" in text

@@ -22,12 +22,11 @@ async def test_a_page_change_reaches_the_subscribed_chat_as_html(tmp_path: Path)
         settings = Settings(
             db_path=str(tmp_path / "w.db"),
             sources=(SourceSettings(name="anp", url=site.url("/buitenland"), interval=0.2, jitter=0),),
-            console=False,
             telegram=TelegramSettings(api_base_url=tg.url),
             tokens={"TELEGRAM_BOT_TOKEN": tg.token},
         )
-        stop = asyncio.Event()
-        task = asyncio.ensure_future(run_forever(settings, stream=io.StringIO(), stop=stop))
+        stop, console = asyncio.Event(), io.StringIO()
+        task = asyncio.ensure_future(run_forever(settings, stream=console, stop=stop))
         try:
             await tg.wait_until(lambda: tg.polling, what="the bot polling for updates")
             tg.send_command(ALICE.id, ALICE, "/start")
@@ -41,6 +40,7 @@ async def test_a_page_change_reaches_the_subscribed_chat_as_html(tmp_path: Path)
             await asyncio.wait_for(task, timeout=10)
 
     alert = messages[2]
+    assert "KYIV" not in console.getvalue()  # with a chat platform running, the console stays quiet
     assert alert.parse_mode == "HTML" and alert.preview_disabled
     flags, dateline = alert.plain.splitlines()[0].split(" ", 1)
     assert flags.startswith("🇺🇦") and dateline == "KYIV (ANP/RTR)"  # the dateline's country first
