@@ -80,9 +80,20 @@ def layout(root: LexborNode) -> Layout:
             close()
         if node.is_text_node:
             raw = node.text_content or ""
-            if skipping or not raw or raw.isspace():
+            if skipping or not raw:
+                continue
+            if raw.isspace():  # between inline elements it renders as one space: "<b>11:52</b> <b>DEN HAAG"
+                if parts and not parts[-1][-1].isspace():
+                    parts.append(" ")
+                    size += 1
                 continue
             chunk = _SPACES.sub(" ", raw)
+            if parts and not parts[-1][-1].isspace() and chunk[0] != " " and _siblings(path, lay.run_paths):
+                # text of two sibling elements with nothing between ("<span>11:52</span><span>DEN HAAG")
+                # reads as two words, as styled lists show them; text continuing a word in its parent or
+                # child ("<b>D</b>e") stays glued
+                parts.append(" ")
+                size += 1
             lay.run_starts.append(size)
             lay.run_paths.append(tuple(path))
             lay.boundaries.add(size + (1 if chunk[0] == " " else 0))
@@ -103,3 +114,12 @@ def layout(root: LexborNode) -> Layout:
     lay.links.sort()
     lay.headings.sort()
     return lay
+
+
+def _siblings(path: list[int], run_paths: list[tuple[int, ...]]) -> bool:
+    """Whether the previous text node sits in an element beside `path`, neither inside nor around it."""
+    if not run_paths:
+        return False
+    previous = run_paths[-1]
+    common = min(len(previous), len(path))
+    return tuple(path[:common]) != previous[:common]
