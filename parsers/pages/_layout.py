@@ -89,10 +89,10 @@ def layout(root: LexborNode) -> Layout:
                 continue
             chunk = _SPACES.sub(" ", raw)
             if parts and not parts[-1][-1].isspace() and chunk[0] != " " and _siblings(path, lay.run_paths):
-                # text of two sibling elements with nothing between ("<span>11:52</span><span>DEN HAAG")
-                # reads as two words, as styled lists show them; text continuing a word in its parent or
-                # child ("<b>D</b>e") stays glued
-                parts.append(" ")
+                # text of sibling elements with nothing between ("<span>11:52</span><span>DEN HAAG") is
+                # glued only in the source: pages that write items so lay those elements out as blocks.
+                # Text continuing a word in its parent or child ("<b>D</b>e") stays glued.
+                parts.append("\n")
                 size += 1
             lay.run_starts.append(size)
             lay.run_paths.append(tuple(path))
