@@ -36,7 +36,7 @@ def text_items(root: LexborNode, now: datetime, base_url: str | None) -> list[It
     lay = layout(root)
     text = lay.text
     spans = find_time_labels(text)
-    datelines = find_datelines(text, boundaries=lay.boundaries, labels=spans)
+    datelines = find_datelines(lay.dateline_text(), boundaries=lay.boundaries, labels=spans)
     if not datelines:
         return []
     labels = find_labels(lay, spans)
@@ -102,10 +102,11 @@ def _item(lay: Layout, slot: Slot, now: datetime, base_url: str | None, shared: 
 def _link(
     lay: Layout, slot: Slot, title: tuple[int, int] | None, base_url: str | None, shared: set[str]
 ) -> str | None:
-    """The link around the title, else around the lead, else the first one in the container that no other
-    item's container holds too."""
+    """The link around the title, else around the lead, else one in the lead's line ("lees meer"), else the
+    first one in the container that no other item's container holds too."""
     places = [p for p in (title[0] if title else None, slot.dateline.start) if p is not None]
     candidates = [href for s, e, href in lay.links for p in places if s <= p < e]
+    candidates += [href for s, _, href in lay.links if slot.dateline.end <= s < slot.lead_stop]
     if slot.container:
         first, last = slot.container
         candidates += [href for s, e, href in lay.links if first <= s and e <= last and href not in shared]

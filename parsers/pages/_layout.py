@@ -1,5 +1,6 @@
 """The page as one text: whitespace inside text nodes collapses to one space, block elements and `<br>`
-become line breaks, and the offsets of links, headings, `<time>` elements and every element's range are kept.
+become line breaks, the text of sibling elements is separated by a space (a *soft break*), and the offsets
+of links, headings, `<time>` elements and every element's range are kept.
 """
 
 from __future__ import annotations
@@ -41,13 +42,27 @@ class Layout:
     links: list[tuple[int, int, str]]  # (start, end, href) of every <a href>
     headings: list[tuple[int, int]]  # text ranges of h1-h6
     times: list[tuple[int, int, str]]  # (start, end, datetime attribute) of every <time datetime>
+    soft_breaks: list[int]  # offsets of the spaces between the text of sibling elements
+
+    def dateline_text(self) -> str:
+        """The text with a line break at every soft break: where a dateline may open a segment.
+
+        An element's own text may open with a dateline ("<b>Titel</b> <span>DOMBURG - ..."), but the lead
+        is not cut there: "<b>het</b> <i>kabinet</i>" inside a lead stays one line of `text`.
+        """
+        if not self.soft_breaks:
+            return self.text
+        chars = list(self.text)
+        for at in self.soft_breaks:
+            chars[at] = "\n"
+        return "".join(chars)
 
 
 def layout(root: LexborNode) -> Layout:
     """Flatten the tree under `root` into one text, in document order."""
     parts: list[str] = []
     size = 0
-    lay = Layout("", [], [], set(), {}, [], [], [])
+    lay = Layout("", [], [], set(), {}, [], [], [], [])
     path: list[int] = []  # ids of the open elements
     opened: list[tuple[str, dict[str, str | None], int]] = []  # their tag, attributes and start
     skipping = 0  # open elements whose text does not count (svg, select...)
@@ -88,12 +103,17 @@ def layout(root: LexborNode) -> Layout:
                     size += 1
                 continue
             chunk = _SPACES.sub(" ", raw)
-            if parts and not parts[-1][-1].isspace() and chunk[0] != " " and _siblings(path, lay.run_paths):
-                # text of sibling elements with nothing between ("<span>11:52</span><span>DEN HAAG") is
-                # glued only in the source: pages that write items so lay those elements out as blocks.
-                # Text continuing a word in its parent or child ("<b>D</b>e") stays glued.
-                parts.append("\n")
-                size += 1
+            if parts and parts[-1][-1] != "\n" and _siblings(path, lay.run_paths):
+                # Text of sibling elements ("<span>11:52</span><span>DEN HAAG") is two words even when the
+                # source glues them; text continuing a word in its parent or child ("<b>D</b>e") stays glued.
+                if parts[-1][-1] == " ":
+                    lay.soft_breaks.append(size - 1)
+                elif chunk[0] == " ":
+                    lay.soft_breaks.append(size)
+                else:
+                    lay.soft_breaks.append(size)
+                    parts.append(" ")
+                    size += 1
             lay.run_starts.append(size)
             lay.run_paths.append(tuple(path))
             lay.boundaries.add(size + (1 if chunk[0] == " " else 0))

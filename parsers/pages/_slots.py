@@ -57,6 +57,7 @@ class Slot:
     label: Label | None = None
     loose: bool = False  # the label was found outside any container, by the page's label order
     title: tuple[int, int] | None = None
+    lead_stop: int = 0  # where the lead's line or element ends, before "lees meer" and labels are cut off
 
 
 def find_labels(lay: Layout, spans: list[tuple[int, int]]) -> list[Label]:
@@ -82,8 +83,8 @@ def find_slots(lay: Layout, datelines: list[Dateline], labels: list[Label]) -> l
     for i, dateline in enumerate(datelines):
         gap_end = datelines[i + 1].start if i + 1 < len(datelines) else len(text)
         line_end = text.find("\n", dateline.end)
-        lead_end = min(gap_end, line_end if line_end >= 0 else len(text))
-        lead_end = _trim_lead(text, dateline.end, lead_end, labels)
+        stop = min(gap_end, line_end if line_end >= 0 else len(text), _element_end(lay, paths[i], dateline))
+        lead_end = _trim_lead(text, dateline.end, stop, labels)
         depth = max(
             _common(paths[i], paths[i - 1]) if i else 0,
             _common(paths[i], paths[i + 1]) if i + 1 < len(datelines) else 0,
@@ -91,7 +92,7 @@ def find_slots(lay: Layout, datelines: list[Dateline], labels: list[Label]) -> l
         container = lay.ranges.get(paths[i][depth]) if depth < len(paths[i]) else None
         scope = lay.ranges.get(paths[i][depth - 1]) if depth else None
         gap_start = slots[-1].lead_end if slots else 0
-        slot = Slot(dateline, lead_end, gap_start, gap_end, paths[i], container, scope)
+        slot = Slot(dateline, lead_end, gap_start, gap_end, paths[i], container, scope, lead_stop=stop)
         if container:
             slot.label = _container_label(slot, labels)
         if container and not depth and slot.label:
@@ -99,6 +100,15 @@ def find_slots(lay: Layout, datelines: list[Dateline], labels: list[Label]) -> l
             slot.container = _enclosing(lay, paths[i], slot.label)
         slots.append(slot)
     return slots
+
+
+def _element_end(lay: Layout, path: tuple[int, ...], dateline: Dateline) -> int:
+    """The end of the smallest element holding the whole dateline: no lead runs past it."""
+    for ident in reversed(path):
+        last = lay.ranges.get(ident, (0, 0))[1]
+        if last > dateline.end:
+            return last
+    return len(lay.text)
 
 
 def _enclosing(lay: Layout, path: tuple[int, ...], label: Label) -> tuple[int, int] | None:

@@ -6,15 +6,19 @@ In order, the first that exists:
    and its dateline;
 2. the first heading in its container, outside the lead;
 3. the last short *block* before its dateline: the text between line breaks and time labels, inside the
-   container (or, for a loose slot without one, after the previous item), that is no kicker in capitals
-   ("ANP"), no "lees meer", and no text that stands before other items too ("Buitenland", "Delen"). Loose
-   slots only take block titles when every one of them has one, so a list heading before the first item
-   is no title;
+   container (for a loose slot: after the previous item), that is no kicker in capitals
+   ("ANP"), no credit ("Foto: ANP"), no "lees meer", and no text that stands before other items too
+   ("Buitenland");
 4. the first link in its container, outside the lead.
+
+For a loose slot, "before its dateline" reaches back to the previous item: its container, if any, is only
+part of the item. Titles found there count only when every loose slot has a title: otherwise what stands
+between one item's label and the next dateline ("Delen", a list heading) would pass for one.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from parsers.identity import fold, normalize_space
@@ -27,6 +31,8 @@ __all__ = ["assign_titles", "title_text"]
 
 _EDGES = " \t\n\u00a0·•|-–—"
 _LONGEST = 300
+# credits, captions and lead-ins: "Foto: ANP", "© Reuters", "Lees ook:"
+_NO_TITLE = re.compile(r"(?i:foto|beeld|photo|image|bron|source|credit)s?\s*:|©|.*:\s*$", re.DOTALL)
 
 
 def assign_titles(
@@ -34,30 +40,35 @@ def assign_titles(
 ) -> None:
     """Fill in `slot.title` for the slots at the indices `items` (those that become items)."""
     blocks: dict[int, list[tuple[int, int]]] = {}
-    for index, slot in enumerate(slots):
-        if index not in items:
-            continue
-        previous = slots[index - 1] if index else None
-        start = _loose_start(slot, previous, time_first) if slot.loose else None
+    between: set[int] = set()  # slots whose title comes from the text between items, not their container
+    for index in sorted(items):
+        slot = slots[index]
+        start = _loose_start(slot, slots[index - 1] if index else None, time_first) if slot.loose else None
         if start is not None:
             slot.title = _heading_or_link(lay, start, slot.dateline.start)
+            between.add(index)
         if slot.title is None and slot.container:
             slot.title = _container_title(lay, slot, lay.headings)
+            if slot.title:
+                between.discard(index)
         if slot.title is None:
-            first = slot.container[0] if slot.container else start
+            # a label outside the container shows the container is only part of the item
+            first = start if start is not None else (slot.container[0] if slot.container else None)
             if first is not None:
                 blocks[index] = _blocks(lay, first, slot.dateline.start, labels)
-    _drop_repeated(lay.text, blocks)
-    loose = [index for index in items if slots[index].loose and not slots[index].container]
-    if loose and not all(blocks.get(index) for index in loose):
-        for index in loose:
-            blocks.pop(index, None)
-    for index in items:
+    _drop_repeated(lay, blocks)
+    for index in sorted(items):
         slot = slots[index]
         if slot.title is None and blocks.get(index):
             slot.title = blocks[index][-1]
         if slot.title is None and slot.container:
             slot.title = _container_title(lay, slot, [(s, e) for s, e, _ in lay.links])
+            between.discard(index)
+    if not all(slots[index].title for index in items if slots[index].loose):
+        # titles found between items count only when every loose item has one: otherwise what stands
+        # between one item's label and the next dateline ("Delen", an ad) would pass for a title
+        for index in between:
+            slots[index].title = None
 
 
 def title_text(text: str, span: tuple[int, int]) -> str | None:
@@ -99,7 +110,7 @@ def _container_title(lay: Layout, slot: Slot, candidates: list[tuple[int, int]])
 
 
 def _blocks(lay: Layout, start: int, end: int, labels: list[Label]) -> list[tuple[int, int]]:
-    """The spans of text[start:end] between line breaks and labels that read as a title, in order."""
+    """The spans of text[start:end] between line breaks and labels, without edges and kickers, in order."""
     text = lay.text
     cuts = [(lab.start, lab.end) for lab in labels if start <= lab.start and lab.end <= end]
     pieces: list[tuple[int, int]] = []
@@ -113,36 +124,73 @@ def _blocks(lay: Layout, start: int, end: int, labels: list[Label]) -> list[tupl
         start = max(start, e)
     found = []
     for s, e in pieces:
-        while s < e and text[s] in _EDGES:
-            s += 1
-        while e > s and text[e - 1] in _EDGES:
-            e -= 1
+        s, e = _strip(text, s, e)
         s = _after_kickers(text, s, e, lay.boundaries)
-        if e <= s or not any(ch.islower() for ch in text[s:e]) or not title_text(text, (s, e)):
-            continue
         same_line = "\n" not in text[e:end] and not any(e <= cut for cut, _ in cuts)
-        if same_line and end not in lay.boundaries:
+        if e <= s or (same_line and end not in lay.boundaries):
             continue  # text on the dateline's own line is a title only when the dateline opens a new node
         found.append((s, e))
     return found
 
 
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _EDGES:
+        start += 1
+    while end > start and text[end - 1] in _EDGES:
+        end -= 1
+    return start, end
+
+
 def _after_kickers(text: str, start: int, end: int, boundaries: set[int]) -> int:
     """Skip text nodes in capitals that open a block ("<span>ANP</span> <span>Titel</span>")."""
-    at = start + 1
-    while at < end:
-        if at in boundaries:
-            if any(ch.islower() for ch in text[start:at]):
-                break
-            start = at
-        at += 1
+    at = _first_node_end(start, end, boundaries)
+    while at < end and not any(ch.islower() for ch in text[start:at]):
+        start = _strip(text, at, end)[0]
+        at = _first_node_end(start, end, boundaries)
     return start
 
 
-def _drop_repeated(text: str, blocks: dict[int, list[tuple[int, int]]]) -> None:
-    """Remove blocks whose text stands before more than one item: kickers, categories, share buttons."""
-    seen = Counter(
-        key for spans in blocks.values() for key in {fold(normalize_space(text[s:e])) for s, e in spans}
+def _first_node_end(start: int, end: int, boundaries: set[int]) -> int:
+    """Where the next text node after the one at `start` begins, or `end`."""
+    return next((at for at in range(start + 1, end) if at in boundaries), end)
+
+
+def _reads_as_title(text: str, span: tuple[int, int]) -> bool:
+    start, end = span
+    return (
+        any(ch.islower() for ch in text[start:end])
+        and not _NO_TITLE.match(text, start, end)
+        and title_text(text, span) is not None
     )
+
+
+def _key(text: str, start: int, end: int) -> str:
+    return fold(normalize_space(text[start:end]))
+
+
+def _drop_repeated(lay: Layout, blocks: dict[int, list[tuple[int, int]]]) -> None:
+    """Remove the text that stands before more than one item (kickers, categories, share buttons): whole
+    blocks, and the text nodes that open a block ("<span>Buitenland</span> <span>Titel</span>")."""
+    text = lay.text
+    for _ in range(3):
+        openers = Counter(
+            key
+            for spans in blocks.values()
+            for key in {_key(text, s, _first_node_end(s, e, lay.boundaries)) for s, e in spans}
+        )
+        trimmed = False
+        for index, spans in blocks.items():
+            kept = []
+            for s, e in spans:
+                at = _first_node_end(s, e, lay.boundaries)
+                if at < e and openers[_key(text, s, at)] > 1:
+                    s, trimmed = _strip(text, at, e)[0], True
+                kept.append((s, e))
+            blocks[index] = kept
+        if not trimmed:
+            break
+    seen = Counter(key for spans in blocks.values() for key in {_key(text, s, e) for s, e in spans})
     for index, spans in blocks.items():
-        blocks[index] = [(s, e) for s, e in spans if seen[fold(normalize_space(text[s:e]))] < 2]
+        blocks[index] = [
+            span for span in spans if seen[_key(text, *span)] < 2 and _reads_as_title(text, span)
+        ]
