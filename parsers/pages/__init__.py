@@ -2,17 +2,22 @@
 
 An item is a lead that opens with a dateline (`PLACE (AGENCY) - ...`, see `parsers.datelines`) and carries a
 time label (`parsers.times`, or `<time datetime>`) before or after it. The page is flattened into one text:
-whitespace inside text nodes collapses to one space, block elements and `<br>` become line breaks, and the
-offsets of links, headings, `<time>` elements and every element's range are kept. Then, per dateline:
+whitespace inside text nodes collapses to one space, block elements and `<br>` become line breaks, the text
+of sibling elements is kept apart (datelines may open there: "<span>11:52</span><span>DOMBURG - ..."), and
+the offsets of links, headings, `<time>` elements and every element's range are kept. Then, per dateline:
 
+- its lead runs to the end of its line or of the element holding the dateline, whichever comes first;
 - its *container* is the largest element holding this dateline and no other; when it exists, the label,
   title and link come from inside it, and a container with much more text than one lead (an article body
   whose first paragraph has a dateline) is no item;
 - without one (leads and labels glued in one text block, or flat sibling lists), the label is the one
-  right after the lead or the one right before the dateline, whichever the whole page uses more.
+  right after the lead or the one right before the dateline, whichever the whole page uses more;
+- its title is a heading, else the last short block of text before the dateline that is no kicker, credit
+  or text repeated before other items (`_titles`).
 
 Modules: `_bytes` (sniffing and decoding bodies), `_layout` (the page as one text), `_slots` (labels and
-what belongs to each dateline), `_items` (slots to items), `_selectors` (configured selectors), `_shared`.
+what belongs to each dateline), `_titles` (which text names each item), `_items` (slots to items),
+`_selectors` (configured selectors), `_shared`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Items found by their datelines: each slot with a label becomes an item with its title and link.
 
-Titles are chosen by `_titles`. The link is the one around the title, else around the lead, else the first
-one in the container that no other item's container holds too (a category link is no item's link).
+Titles are chosen by `_titles`. The link is the one around the title, else around the lead, else one in
+the lead's line ("lees meer"), else the first one in the container that no other item's container holds
+too (a category link is no item's link).
 """
 
 from __future__ import annotations

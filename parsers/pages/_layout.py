@@ -138,8 +138,12 @@ def layout(root: LexborNode) -> Layout:
 
 def _siblings(path: list[int], run_paths: list[tuple[int, ...]]) -> bool:
     """Whether the previous text node sits in an element beside `path`, neither inside nor around it."""
-    if not run_paths:
+    if not run_paths or not path:
         return False
     previous = run_paths[-1]
-    common = min(len(previous), len(path))
-    return tuple(path[:common]) != previous[:common]
+    if not previous:
+        return False
+    # both are stacks of open elements, so one holds the other when they share the shorter one's last id
+    if len(previous) <= len(path):
+        return path[len(previous) - 1] != previous[-1]
+    return previous[len(path) - 1] != path[-1]
