@@ -222,7 +222,9 @@ def test_sources_and_outbox_show_what_polls_did(site: LocalSite, tmp_path: Path)
     assert code == 0
     data = json.loads(out)
     assert data["counts"]["pending"] == 1
-    assert [(r["destination"], r["status"], r["kind"]) for r in data["rows"]] == [("console", "pending", "new")]
+    assert [(r["destination"], r["status"], r["kind"]) for r in data["rows"]] == [
+        ("console", "pending", "new")
+    ]
     code, out, _ = invoke("outbox", "--db", db, "--status", "sent")
     assert "No alerts." in out
 
