@@ -33,12 +33,12 @@ _WORD = rf"['’]?[{_UP}](?:[{_UP}]|['’](?=[{_UP}]))*\.?"
 _SEP = rf"(?:{_SPACE}+|{_SPACE}?/{_SPACE}?|-)"
 _AGENCY = r"[A-Za-z][A-Za-z0-9.&'-]{0,19}(?: [A-Z][A-Za-z0-9.&'-]{0,19}){0,2}"
 _DATELINE = re.compile(
-    rf"(?<![{_UP}\d'’])(?P<place>{_WORD}(?:{_SEP}{_WORD}){{0,5}})"
+    rf"(?<![{_UP}'’])(?P<place>{_WORD}(?:{_SEP}{_WORD}){{0,5}})"
     rf"(?:\s*\(\s*(?P<agencies>{_AGENCY}(?:\s*/\s*{_AGENCY})*)\s*\)\s*(?:-\s+|[–—]\s*)"
     rf"|{_SPACE}+[-–—]\s+)"
     r"(?=\S)"
 )
-_CANDIDATE = re.compile(rf"(?<![{_UP}\d'’])['’]?[{_UP}]")
+_CANDIDATE = re.compile(rf"(?<![{_UP}'’])['’]?[{_UP}]")
 _LONGEST = 160  # no dateline is longer: place, agencies, dash
 # Words in capitals that open labels or kickers, not places: "LET OP - ", "UPDATE - ", "AFP - Geral".
 _NOT_PLACES = _word_set(

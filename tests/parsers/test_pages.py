@@ -391,3 +391,20 @@ def test_a_short_article_with_an_updated_label_is_no_item() -> None:
         "<p>Reporting by Jason Hovet</p></article><footer>All Rights Reserved.</footer>"
     )
     assert parse_wire_page(html, now=NOW) == []
+
+
+def test_a_clock_ticker_glued_into_one_text_node() -> None:
+    page = (
+        "<p>11:52WASHINGTON (ANP) - Trump waarschuwt de burgemeester.10:58BRUSSEL (ANP/BELGA) - De Commissie"
+        " gaat langs.09:01DOMBURG - Op het strand is een bruinvis aangespoeld.</p>"
+    )
+    now = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+    items = parse_wire_page(page, now=now)
+    assert [(i.place, i.agencies) for i in items] == [
+        ("WASHINGTON", ("ANP",)),
+        ("BRUSSEL", ("ANP", "BELGA")),
+        ("DOMBURG", ()),
+    ]
+    assert [i.time_label for i in items] == ["11:52", "10:58", "09:01"]
+    assert [i.published_at.strftime("%H:%M") for i in items if i.published_at] == ["10:52", "09:58", "08:01"]
+    assert items[2].text == "Op het strand is een bruinvis aangespoeld."
