@@ -29,11 +29,10 @@ from typing import Any, get_args
 
 from sqlite_utils import Database
 
-from parsers.models import Item
 from storage.destinations import destination_from_row
 from storage.errors import InvalidArgument
 from storage.models import Destination, ItemEvent, OutboxRow, OutboxStatus
-from storage.rows import require_aware, ts_parse, ts_text
+from storage.rows import item_fields, item_from_fields, require_aware, ts_parse, ts_text
 from storage.transactions import require_transaction, write_scope
 
 __all__ = [
@@ -367,27 +366,14 @@ def prune_outbox(db: Database, *, now: datetime, retention: timedelta) -> int:
 
 
 def event_to_json(event: ItemEvent) -> str:
-    """The snapshot an outbox row keeps of its event (everything an alert shows, not the tag evidence)."""
-    item = event.item
+    """The snapshot an outbox row keeps of its event: everything an alert shows, so delivery never needs the
+    item row (which may have been pruned)."""
     return json.dumps(
         {
             "kind": event.kind,
             "source": event.source,
             "version": event.version,
-            "item": {
-                "uid": item.uid,
-                "place": item.place,
-                "agencies": list(item.agencies),
-                "title": item.title,
-                "text": item.text,
-                "url": item.url,
-                "published_at": None if item.published_at is None else ts_text(item.published_at),
-                "published_precision": item.published_precision,
-                "time_label": item.time_label,
-                "content_hash": item.content_hash,
-                "countries": list(item.countries),
-                "regions": list(item.regions),
-            },
+            "item": item_fields(event.item),
         },
         ensure_ascii=False,
         separators=(",", ":"),
@@ -397,22 +383,7 @@ def event_to_json(event: ItemEvent) -> str:
 def event_from_json(text: str) -> ItemEvent:
     """The event stored by `event_to_json`."""
     data = json.loads(text)
-    raw = data["item"]
-    item = Item(
-        uid=raw["uid"],
-        place=raw["place"],
-        agencies=tuple(raw["agencies"]),
-        title=raw["title"],
-        text=raw["text"],
-        url=raw["url"],
-        published_at=ts_parse(raw["published_at"]),
-        time_label=raw["time_label"],
-        content_hash=raw["content_hash"],
-        published_precision=raw["published_precision"],
-        countries=tuple(raw["countries"]),
-        regions=tuple(raw["regions"]),
-    )
-    return ItemEvent(data["kind"], data["source"], item, data["version"])
+    return ItemEvent(data["kind"], data["source"], item_from_fields(data["item"]), data["version"])
 
 
 _SELECT = "SELECT o.*, d.key AS destination_key FROM outbox o JOIN destinations d ON d.id = o.destination_id"

@@ -12,6 +12,8 @@ from storage.models import SourceState
 
 __all__ = [
     "ITEM_COLUMNS",
+    "item_fields",
+    "item_from_fields",
     "item_from_row",
     "item_to_row",
     "require_aware",
@@ -59,49 +61,61 @@ def ts_parse(text: str | None) -> datetime | None:
     return datetime.strptime(text, _TS_FORMAT).replace(tzinfo=UTC)
 
 
-def item_to_row(item: Item) -> dict[str, Any]:
-    """The columns of `items` that come from the item itself (not the bookkeeping)."""
+_LIST_COLUMNS = ("agencies", "countries", "regions", "evidence")
+
+
+def item_fields(item: Item) -> dict[str, Any]:
+    """The item as plain JSON-ready values (lists for tuples, `ts_text` for the time)."""
     return {
         "uid": item.uid,
         "place": item.place,
-        "agencies": _json_list(item.agencies),
+        "agencies": list(item.agencies),
         "title": item.title,
         "text": item.text,
         "url": item.url,
         "published_at": None if item.published_at is None else ts_text(item.published_at, "published_at"),
         "published_precision": item.published_precision,
         "time_label": item.time_label,
-        "countries": _json_list(item.countries),
-        "regions": _json_list(item.regions),
-        "evidence": json.dumps(
-            [[e.code, e.kind, e.text, e.start] for e in item.evidence],
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ),
+        "countries": list(item.countries),
+        "regions": list(item.regions),
+        "evidence": [[e.code, e.kind, e.text, e.start] for e in item.evidence],
         "content_hash": item.content_hash,
     }
 
 
+def item_from_fields(fields: dict[str, Any]) -> Item:
+    """The `Item` that `item_fields` gave (a missing `evidence` reads as none)."""
+    return Item(
+        uid=fields["uid"],
+        place=fields["place"],
+        agencies=tuple(fields["agencies"]),
+        title=fields["title"],
+        text=fields["text"],
+        url=fields["url"],
+        published_at=ts_parse(fields["published_at"]),
+        time_label=fields["time_label"],
+        content_hash=fields["content_hash"],
+        published_precision=fields["published_precision"],
+        countries=tuple(fields["countries"]),
+        regions=tuple(fields["regions"]),
+        evidence=tuple(CountryEvidence(*e) for e in fields.get("evidence", ())),
+    )
+
+
+def item_to_row(item: Item) -> dict[str, Any]:
+    """The columns of `items` that come from the item itself (not the bookkeeping); lists as JSON text."""
+    row = item_fields(item)
+    for column in _LIST_COLUMNS:
+        row[column] = json.dumps(row[column], ensure_ascii=False, separators=(",", ":"))
+    return row
+
+
 def item_from_row(row: dict[str, Any]) -> Item:
     """The `Item` stored in an `items` row (the inverse of `item_to_row`)."""
-    return Item(
-        uid=row["uid"],
-        place=row["place"],
-        agencies=tuple(json.loads(row["agencies"])),
-        title=row["title"],
-        text=row["text"],
-        url=row["url"],
-        published_at=ts_parse(row["published_at"]),
-        time_label=row["time_label"],
-        content_hash=row["content_hash"],
-        published_precision=row["published_precision"],
-        countries=tuple(json.loads(row["countries"])),
-        regions=tuple(json.loads(row["regions"])),
-        evidence=tuple(
-            CountryEvidence(code, kind, text, start)
-            for code, kind, text, start in json.loads(row["evidence"])
-        ),
-    )
+    fields = {column: row[column] for column in ITEM_COLUMNS}
+    for column in _LIST_COLUMNS:
+        fields[column] = json.loads(fields[column])
+    return item_from_fields(fields)
 
 
 def source_state_from_row(row: dict[str, Any]) -> SourceState:
