@@ -12,7 +12,7 @@ from typing import Any, TextIO
 from bot.alerts import alert_from_event
 from bot.formatting.plain import plain_alert
 from parsers.countries import Tags, flag
-from parsers.models import Item, item_to_json
+from parsers.models import Item, iso_utc, item_to_json
 from storage.models import ItemEvent, OutboxRow, SourceState
 
 __all__ = [
@@ -123,8 +123,8 @@ def source_json(state: SourceState) -> dict[str, Any]:
         "name": state.name,
         "url": state.url,
         "kind": state.kind,
-        "last_attempt_at": _iso(state.last_attempt_at),
-        "last_success_at": _iso(state.last_success_at),
+        "last_attempt_at": iso_utc(state.last_attempt_at),
+        "last_success_at": iso_utc(state.last_success_at),
         "consecutive_failures": state.consecutive_failures,
         "last_error": state.last_error,
         "baselined": state.baselined,
@@ -161,8 +161,8 @@ def outbox_row_json(row: OutboxRow) -> dict[str, Any]:
         "kind": row.kind,
         "attempts": row.attempts,
         "last_error": row.last_error,
-        "created_at": _iso(row.created_at),
-        "finished_at": _iso(row.finished_at),
+        "created_at": iso_utc(row.created_at),
+        "finished_at": iso_utc(row.finished_at),
         "sent_ref": row.sent_ref,
         "headline": row.event.item.title or row.event.item.text[:80],
     }
@@ -181,7 +181,3 @@ def outbox_table(rows: Sequence[OutboxRow], counts: dict[str, int]) -> str:
         lines.append(f"#{row.id:<6} {row.status:<8}{why}  {row.destination}  {item.place or '-'}  {headline}")
     lines.append(summary)
     return "\n".join(lines)
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat().replace("+00:00", "Z")

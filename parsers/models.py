@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-__all__ = ["CountryEvidence", "Item", "item_to_json"]
+__all__ = ["CountryEvidence", "Item", "iso_utc", "item_to_json"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,7 @@ def item_to_json(item: Item) -> dict[str, Any]:
         "title": item.title,
         "text": item.text,
         "url": item.url,
-        "published_at": _iso(item.published_at),
+        "published_at": iso_utc(item.published_at),
         "published_precision": item.published_precision,
         "time_label": item.time_label,
         "countries": list(item.countries),
@@ -67,7 +67,8 @@ def item_to_json(item: Item) -> dict[str, Any]:
     }
 
 
-def _iso(moment: datetime | None) -> str | None:
+def iso_utc(moment: datetime | None) -> str | None:
+    """`2026-11-27T11:52:00Z` for an aware UTC moment; None stays None."""
     if moment is None:
         return None
     return moment.isoformat().replace("+00:00", "Z")
