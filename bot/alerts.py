@@ -14,7 +14,15 @@ from zoneinfo import ZoneInfo
 from parsers.countries import CountryError, country_name, flag
 from storage.models import EventKind, ItemEvent, Language, MessageStyle
 
-__all__ = ["LOCAL_TZ", "Alert", "alert_from_event"]
+__all__ = [
+    "LOCAL_TZ",
+    "Alert",
+    "alert_from_event",
+    "country_label",
+    "country_name_or_code",
+    "dateline",
+    "display_country",
+]
 
 # The sources are Dutch news sites; times are shown as their readers see them.
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
@@ -52,9 +60,7 @@ class Alert:
     @property
     def dateline(self) -> str:
         """`KYIV (ANP/AFP)`, `KYIV`, or empty."""
-        if not self.place:
-            return ""
-        return f"{self.place} ({'/'.join(self.agencies)})" if self.agencies else self.place
+        return dateline(self.place, self.agencies)
 
     @property
     def headline(self) -> str:
@@ -92,7 +98,7 @@ def alert_from_event(
         place=_line(item.place) if item.place else None,
         agencies=tuple(_line(a) for a in item.agencies),
         countries=item.countries,
-        country_names=tuple(_name(code, language) for code in item.countries),
+        country_names=tuple(country_name_or_code(code, language) for code in item.countries),
         flags="".join(_flag(code) for code in item.countries[:MAX_FLAGS]),
         url=item.url,
         published_at=item.published_at,
@@ -109,11 +115,31 @@ def _line(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", text).split())
 
 
-def _name(code: str, language: Language) -> str:
+def dateline(place: str | None, agencies: tuple[str, ...]) -> str:
+    """`KYIV (ANP/AFP)`, `KYIV`, or empty."""
+    if not place:
+        return ""
+    return f"{place} ({'/'.join(agencies)})" if agencies else place
+
+
+def country_name_or_code(code: str, language: str) -> str:
+    """`Oekraïne`; the code itself for a code the country list no longer knows."""
     try:
-        return country_name(code, language)
-    except CountryError:  # a code from an older country list: show it as it is
+        return country_name(code, "en" if language == "en" else "nl")
+    except CountryError:
         return code
+
+
+def display_country(code: str, language: str) -> str:
+    """`Oekraïne (UA)`; the bare code for a code the country list no longer knows."""
+    name = country_name_or_code(code, language)
+    return code if name == code else f"{name} ({code})"
+
+
+def country_label(code: str, language: str) -> str:
+    """`🇺🇦 Oekraïne (UA)`."""
+    mark = _flag(code)
+    return f"{mark} {display_country(code, language)}" if mark else display_country(code, language)
 
 
 def _flag(code: str) -> str:

@@ -7,7 +7,8 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
@@ -16,19 +17,17 @@ from sqlite_utils import Database
 
 from bot.adapters.base import Adapter
 from bot.adapters.console import CONSOLE_KEY, ConsoleAdapter, set_console_active
-from bot.commands import ChatCommands
+from bot.chat import ChatCommands
 from bot.config import Settings, SourceSettings
-from bot.console import StatusPrinter
 from bot.delivery import DeliveryEngine
 from bot.extract import extract_items
 from bot.fetch import FetchError, decode_body, fetch, make_client
 from bot.matching import MatchIndex
-from bot.output import use_color
 from bot.pipeline import Poller, PollReport
+from bot.platforms import PlatformContext, PlatformRuntime, PlatformStartError, platforms
 from bot.scheduler import PollScheduler
+from bot.status_printer import StatusPrinter, use_color
 from bot.store import Store
-from bot.telegram.runtime import TelegramRuntime, TelegramStartError
-from parsers.countries import Tags, tag_text
 from parsers.errors import ParseError
 from parsers.models import Item
 from storage.models import ItemEvent
@@ -38,7 +37,15 @@ from storage.sources import upsert_source
 from storage.subscriptions import get_subscription, list_active_subscriptions
 from storage.transactions import transaction
 
-__all__ = ["AppError", "parse_target", "poll_once", "run_forever", "tag"]
+__all__ = [
+    "AppError",
+    "ReportHook",
+    "Running",
+    "parse_target",
+    "poll_once",
+    "report_status",
+    "run_forever",
+]
 
 log = logging.getLogger(__name__)
 PRUNE_EVERY = timedelta(hours=6)
@@ -73,10 +80,6 @@ async def parse_target(target: str, *, base_url: str | None, now: datetime) -> l
         raise AppError(f"{target}: {exc}") from None
 
 
-def tag(text: str, *, place: str | None = None) -> Tags:
-    return tag_text(text, place=place)
-
-
 async def poll_once(
     url: str, db_path: str, *, now: datetime | None, baseline: bool, kind: str = "auto"
 ) -> list[ItemEvent]:
@@ -97,53 +100,75 @@ async def poll_once(
     return list(report.events)
 
 
+@dataclass(frozen=True, slots=True)
+class Running:
+    """What `run_forever` runs, as a report hook sees it."""
+
+    store: Store
+    engine: DeliveryEngine
+    adapters: tuple[Adapter, ...]
+    status: StatusPrinter
+
+
+ReportHook = Callable[[PollReport, Running], Awaitable[None]]
+
+
 async def run_forever(
     settings: Settings,
     *,
     stream: TextIO | None = None,
     stop: asyncio.Event | None = None,
     clock: Callable[[], datetime] | None = None,
+    on_report: ReportHook | None = None,
 ) -> None:
-    """Poll every configured source until SIGINT/SIGTERM (or `stop` is set), delivering alerts as they come."""
+    """Poll every configured source until SIGINT/SIGTERM (or `stop` is set), delivering alerts as they come.
+
+    Every chat platform whose token is set starts in this loop. `on_report`, when given, sees each poll's
+    report instead of the default status line, before the delivery engine is woken (the demo drives its story
+    with it).
+    """
     stream = stream or sys.stdout
     stop = stop or asyncio.Event()
     clock = clock or _utcnow
-    color = use_color(stream, settings.console_color)
+    color = use_color(stream, settings.console.color)
     status = StatusPrinter(stream, color=color)
     async with (
-        Store(settings.db_path) as store,
+        Store(settings.storage.path) as store,
         make_client(
             connect_timeout=settings.fetch.connect_timeout, read_timeout=settings.fetch.read_timeout
         ) as client,
-        contextlib.AsyncExitStack() as platforms,
+        contextlib.AsyncExitStack() as stack,
     ):
         for source in settings.sources:
             await store.run(upsert_source, source.name, source.url, source.kind)
-        adapters: list[Adapter] = []
         index = MatchIndex(await store.run(list_active_subscriptions))
         poller = Poller(store=store, client=client, clock=clock, fetch_settings=settings.fetch, index=index)
-        telegram = await _start_telegram(settings, store, poller.index, clock, platforms)
-        if telegram is not None:
-            adapters.append(telegram.adapter)
-        console = settings.console if settings.console is not None else telegram is None
+        runtimes = await _start_platforms(settings, ChatCommands(store, index, clock=clock), clock, stack)
+        adapters: list[Adapter] = [runtime.adapter for runtime in runtimes]
+        enabled = settings.console.enabled
+        console = not runtimes if enabled == "auto" else enabled
         await store.run(_console_active, index, console, now=clock())
         if console:
             adapters.append(ConsoleAdapter(stream, color=color))
         if not adapters:
             log.warning("the console is disabled and no chat platform is set up: alerts wait in the outbox")
         engine = DeliveryEngine(store, adapters, settings=settings.delivery, clock=clock)
+        running = Running(store, engine, tuple(adapters), status)
 
-        def on_report(report: PollReport) -> None:
-            report_status(status, report)
-            if telegram is not None:
-                healthy = report.status in ("ok", "not-modified")
-                telegram.source_report(report.source, ok=healthy, error=report.error)
+        async def handle(report: PollReport) -> None:
+            if on_report is not None:
+                await on_report(report, running)
+            else:
+                report_status(status, report)
+            healthy = report.status in ("ok", "not-modified")
+            for runtime in runtimes:
+                runtime.source_report(report.source, ok=healthy, error=report.error)
             if report.queued:
                 engine.notify()
 
-        scheduler = PollScheduler(poller, settings.sources, on_report)
+        scheduler = PollScheduler(poller, settings.sources, handle)
         status.note(
-            f"wirewatch is watching {len(settings.sources)} source(s); database {settings.db_path}; "
+            f"wirewatch is watching {len(settings.sources)} source(s); database {settings.storage.path}; "
             "Ctrl+C to stop",
             when=clock(),
         )
@@ -160,25 +185,37 @@ async def run_forever(
         status.note("stopped", when=clock())
 
 
-async def _start_telegram(
+async def _start_platforms(
     settings: Settings,
-    store: Store,
-    index: MatchIndex,
+    commands: ChatCommands,
     clock: Callable[[], datetime],
     stack: contextlib.AsyncExitStack,
-) -> TelegramRuntime | None:
-    """The Telegram bot, running until `stack` closes, when `TELEGRAM_BOT_TOKEN` is set; else None."""
-    token = settings.tokens.get("TELEGRAM_BOT_TOKEN")
-    if not token:
-        if settings.telegram.destinations or settings.telegram.operator_chat is not None:
-            log.warning("[telegram] is configured but TELEGRAM_BOT_TOKEN is not set: the Telegram bot is off")
-        return None
-    commands = ChatCommands(store, index, clock=clock)
-    try:
-        runtime = TelegramRuntime(settings.telegram, token, commands=commands)
-        return await stack.enter_async_context(runtime)
-    except TelegramStartError as exc:
-        raise AppError(str(exc)) from None
+) -> list[PlatformRuntime]:
+    """Every registered chat platform whose token is set, running until `stack` closes."""
+    runtimes: list[PlatformRuntime] = []
+    for platform in platforms():
+        platform_settings = settings.platform(platform.name)
+        token = settings.tokens.get(platform.token_variable)
+        if not token:
+            if platform.configured(platform_settings):
+                log.warning(
+                    "[%s] is configured but %s is not set: the %s bot is off",
+                    platform.name,
+                    platform.token_variable,
+                    platform.name,
+                )
+            continue
+        secrets = {
+            name: settings.tokens[name] for name in platform.secret_variables if name in settings.tokens
+        }
+        context = PlatformContext(platform_settings, token, secrets, commands, clock)
+        try:
+            runtime = await platform.start(context)
+        except PlatformStartError as exc:
+            raise AppError(str(exc)) from None
+        stack.push_async_callback(runtime.stop)
+        runtimes.append(runtime)
+    return runtimes
 
 
 def report_status(status: StatusPrinter, report: PollReport) -> None:
@@ -193,12 +230,14 @@ def report_status(status: StatusPrinter, report: PollReport) -> None:
 
 
 async def _prune_periodically(store: Store, settings: Settings, clock: Callable[[], datetime]) -> None:
-    retention = timedelta(days=settings.retention_days)
+    retention = timedelta(days=settings.storage.retention_days)
     while True:
         try:
             removed = await store.run(_prune, now=clock(), retention=retention)
             if removed:
-                log.info("pruned %d items and alerts older than %d days", removed, settings.retention_days)
+                log.info(
+                    "pruned %d items and alerts older than %d days", removed, settings.storage.retention_days
+                )
         except Exception:
             log.exception("pruning old items failed")
         await asyncio.sleep(PRUNE_EVERY.total_seconds())

@@ -1,7 +1,9 @@
-"""Load and validate `config.toml` into frozen settings.
+"""`config.toml`: the tables declared once (`bot.settings`), loaded and validated into frozen `Settings`.
 
-Every mistake raises `ConfigError` naming the key (`sources[1].interval`) and what is expected. Tokens come only
-from the environment (`TELEGRAM_BOT_TOKEN`, `DISCORD_BOT_TOKEN`); a token written in the file is an error.
+Each core table is a dataclass here (`storage`, `fetch`, `console`, `sources`; `delivery` is the delivery
+engine's own); each chat platform declares its own table (`bot.platforms`). Every mistake is reported, each
+naming its key (`sources[1].interval: must be at least 10, got 5`). Tokens come only from the environment
+(the platforms' `token_variable`); a `token` written in the file is an error.
 """
 
 from __future__ import annotations
@@ -10,81 +12,197 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, get_args, get_type_hints
 from urllib.parse import urlsplit
 
-from bot.delivery import DeliverySettings, DeliverySettingsError
-from bot.telegram.settings import DESTINATION_KEYS as TELEGRAM_DESTINATION_KEYS
-from bot.telegram.settings import KEYS as TELEGRAM_KEYS
-from bot.telegram.settings import TelegramSettings, TelegramSettingsError, parse_telegram_settings
+from bot.delivery import DELIVERY_TABLE, DeliverySettings
+from bot.platforms import Platform, platforms, secret_variables
+from bot.settings import (
+    Setting,
+    SettingDoc,
+    SettingError,
+    SettingsInvalid,
+    describe_table,
+    dump,
+    table,
+    validate,
+)
 
 __all__ = [
     "DEFAULT_SOURCE",
-    "KEYS",
     "KINDS",
     "MIN_INTERVAL",
     "ConfigError",
+    "ConsoleSettings",
     "FetchSettings",
     "SelectorSettings",
     "Settings",
     "SourceSettings",
+    "StorageSettings",
+    "file_tables",
     "load_settings",
     "parse_settings",
+    "reference",
 ]
 
-KINDS = ("wire-page", "feed")
-# Every key each table accepts; config.example.toml documents each one (tests/test_docs.py checks).
-KEYS: dict[str, frozenset[str]] = {
-    "": frozenset({"storage", "fetch", "console", "delivery", "sources", "telegram", "discord"}),
-    "storage": frozenset({"path", "retention_days"}),
-    "fetch": frozenset({"connect_timeout", "read_timeout", "max_bytes", "backoff_base", "backoff_max"}),
-    "console": frozenset({"enabled", "color"}),
-    "delivery": frozenset(f.name for f in fields(DeliverySettings)),
-    "sources": frozenset({"name", "url", "kind", "interval", "jitter", "selectors"}),
-    "sources.selectors": frozenset({"item", "title", "lead", "time", "link"}),
-    "telegram": TELEGRAM_KEYS,
-    "telegram.destinations": TELEGRAM_DESTINATION_KEYS,
-}
+SourceKind = Literal["wire-page", "feed"]
+KINDS: tuple[str, ...] = get_args(SourceKind)
 MIN_INTERVAL = 10
-TOKEN_VARIABLES = ("TELEGRAM_BOT_TOKEN", "DISCORD_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET")
 
 
 class ConfigError(Exception):
-    """The configuration file is missing, unreadable or has a bad value; the message names the key."""
+    """The configuration file is missing, unreadable or has bad values; each line names a key."""
 
 
+def _http_url(value: str, context: Mapping[str, Any]) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingError(f"expected an http:// or https:// URL, got {value!r}")
+    return value
+
+
+def _not_blank(value: str | None, context: Mapping[str, Any]) -> str | None:
+    if value is not None and not value.strip():
+        raise SettingError(f"must not be empty, got {value!r}")
+    return value
+
+
+def _whole(value: float, context: Mapping[str, Any]) -> float:
+    if not float(value).is_integer():
+        raise SettingError(f"expected a whole number of seconds, got {value!r}")
+    return value
+
+
+@table
 @dataclass(frozen=True, slots=True)
-class SelectorSettings:
-    """CSS selectors for a page without datelines: each `item` element is one item."""
+class StorageSettings:
+    """[storage]: the SQLite file."""
 
-    item: str
-    title: str | None = None
-    lead: str | None = None
-    time: str | None = None
-    link: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SourceSettings:
-    """One page or feed to poll."""
-
-    name: str
-    url: str
-    kind: str = "wire-page"
-    interval: float = 60
-    jitter: int = 5
-    selectors: SelectorSettings | None = None
+    path: Annotated[
+        str,
+        Setting(
+            "The SQLite file that remembers sources, items and alerts. Created on first start.",
+            expected='a file path such as "wirewatch.db"',
+            check=_not_blank,
+        ),
+    ] = "wirewatch.db"
+    retention_days: Annotated[
+        int,
+        Setting(
+            "Items not seen on their source for this many days are deleted (never items still on the page).",
+            ge=1,
+        ),
+    ] = 30
 
 
+@table
 @dataclass(frozen=True, slots=True)
 class FetchSettings:
-    """How sources are fetched."""
+    """[fetch]: how sources are fetched."""
 
-    connect_timeout: float = 5.0
-    read_timeout: float = 15.0
-    max_bytes: int = 5 * 1024 * 1024
-    backoff_base: float = 30.0
-    backoff_max: float = 1800.0
+    connect_timeout: Annotated[float, Setting("Seconds to wait for a connection.", ge=0.1)] = 5.0
+    read_timeout: Annotated[float, Setting("Seconds to wait for each read of the response.", ge=0.1)] = 15.0
+    max_bytes: Annotated[
+        int, Setting("Bodies larger than this many bytes are refused (a failed poll).", ge=1024)
+    ] = 5 * 1024 * 1024
+    backoff_base: Annotated[
+        float, Setting("After failures a source waits about backoff_base * 2^(failures-1) seconds.", ge=1)
+    ] = 30.0
+    backoff_max: Annotated[float, Setting("The longest wait after failures, in seconds.", ge=1)] = 1800.0
+
+
+@table
+@dataclass(frozen=True, slots=True)
+class ConsoleSettings:
+    """[console]: alerts printed on standard output."""
+
+    enabled: Annotated[
+        Literal["auto"] | bool,
+        Setting(
+            'Print alerts: "auto" only when no chat platform runs; true or false to force it.',
+            expected='"auto", true or false',
+        ),
+    ] = "auto"
+    color: Annotated[
+        Literal["auto", "always", "never"],
+        Setting('"auto" colours on a terminal and is plain when piped; "always" or "never" to force.'),
+    ] = "auto"
+
+
+@table
+@dataclass(frozen=True, slots=True)
+class SelectorSettings:
+    """[sources.selectors]: CSS selectors for a page without datelines; each `item` element is one item."""
+
+    item: Annotated[
+        str,
+        Setting(
+            "The CSS selector of one item.",
+            expected='a CSS selector such as "li.news-item"',
+            check=_not_blank,
+        ),
+    ]
+    title: Annotated[str | None, Setting("Inside an item: its title.", check=_not_blank)] = None
+    lead: Annotated[str | None, Setting("Inside an item: its lead.", check=_not_blank)] = None
+    time: Annotated[str | None, Setting("Inside an item: its time label or <time>.", check=_not_blank)] = None
+    link: Annotated[str | None, Setting("Inside an item: its link.", check=_not_blank)] = None
+
+
+@table
+@dataclass(frozen=True, slots=True)
+class SourceSettings:
+    """[[sources]]: one page or feed to poll."""
+
+    name: Annotated[
+        str,
+        Setting(
+            "A short unique name; it keys the source's history in the database.",
+            expected='a short unique name such as "nos-buitenland"',
+            check=_not_blank,
+        ),
+    ]
+    url: Annotated[str, Setting("The page or feed.", expected="an http:// or https:// URL", check=_http_url)]
+    kind: Annotated[
+        SourceKind,
+        Setting('"wire-page": items found by datelines and time labels; "feed": RSS, Atom or JSON Feed.'),
+    ] = "wire-page"
+    interval: Annotated[
+        float,
+        Setting(
+            f"Seconds between polls (at least {MIN_INTERVAL}).",
+            expected=f"a whole number of seconds, at least {MIN_INTERVAL}",
+            ge=MIN_INTERVAL,
+            check=_whole,
+        ),
+    ] = 60
+    jitter: Annotated[
+        int | None,
+        Setting(
+            "Up to this many seconds of random delay on each poll (default: a quarter of the interval, at most 5).",
+            ge=0,
+        ),
+    ] = None
+    selectors: Annotated[SelectorSettings | None, Setting("CSS selectors, for a page without datelines.")] = (
+        None
+    )
+
+    @property
+    def max_jitter(self) -> float:
+        """`jitter`, or when not set a quarter of the interval, at most 5 seconds."""
+        return self.jitter if self.jitter is not None else min(5, self.interval // 4)
+
+
+def _unique_names(
+    sources: tuple[SourceSettings, ...], context: Mapping[str, Any]
+) -> tuple[SourceSettings, ...]:
+    seen: set[str] = set()
+    for index, source in enumerate(sources):
+        if source.name in seen:
+            raise SettingError(
+                f"{source.name!r} is used by another source; names must be unique", at=(index, "name")
+            )
+        seen.add(source.name)
+    return sources
 
 
 DEFAULT_SOURCE = SourceSettings(
@@ -92,52 +210,81 @@ DEFAULT_SOURCE = SourceSettings(
 )
 
 
+def _table(name: str) -> dict[str, Any]:
+    return {"table": name}
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """The whole resolved configuration."""
+    """The whole resolved configuration: the core tables, each platform's table, and the environment's secrets."""
 
-    db_path: str = "wirewatch.db"
-    retention_days: int = 30
-    sources: tuple[SourceSettings, ...] = (DEFAULT_SOURCE,)
-    fetch: FetchSettings = field(default_factory=FetchSettings)
-    delivery: DeliverySettings = field(default_factory=DeliverySettings)
-    console: bool | None = None  # None: only when no chat platform runs
-    console_color: str = "auto"
-    telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    storage: StorageSettings = field(default_factory=StorageSettings, metadata=_table("storage"))
+    fetch: FetchSettings = field(default_factory=FetchSettings, metadata=_table("fetch"))
+    console: ConsoleSettings = field(default_factory=ConsoleSettings, metadata=_table("console"))
+    delivery: DELIVERY_TABLE = field(default_factory=DeliverySettings, metadata=_table("delivery"))
+    sources: Annotated[
+        tuple[SourceSettings, ...],
+        Setting(
+            "One [[sources]] table per page or feed; without any, the ZeelandNet source.",
+            expected="one or more [[sources]] tables with name, url and kind",
+            min_items=1,
+            check=_unique_names,
+        ),
+    ] = field(default=(DEFAULT_SOURCE,), metadata=_table("sources"))
+    platforms: Mapping[str, Any] = field(default_factory=dict)
     tokens: Mapping[str, str] = field(default_factory=dict, repr=False)
     path: str | None = None
 
+    def platform(self, name: str) -> Any:
+        """The `[name]` table of a registered chat platform (its defaults when the file has none)."""
+        if name in self.platforms:
+            return self.platforms[name]
+        return _platform(name).settings()
+
     def masked(self) -> dict[str, Any]:
         """The settings as plain data with every secret masked, for `wirewatch check-config`."""
-        return {
-            "config_file": self.path,
-            "storage": {"path": self.db_path, "retention_days": self.retention_days},
-            "fetch": {
-                "connect_timeout": self.fetch.connect_timeout,
-                "read_timeout": self.fetch.read_timeout,
-                "max_bytes": self.fetch.max_bytes,
-                "backoff_base": self.fetch.backoff_base,
-                "backoff_max": self.fetch.backoff_max,
-            },
-            "console": {
-                "enabled": "auto" if self.console is None else self.console,
-                "color": self.console_color,
-            },
-            "delivery": {f.name: getattr(self.delivery, f.name) for f in fields(self.delivery)},
-            "sources": [_source_dict(s) for s in self.sources],
-            "telegram": self.telegram.masked(),
-            "environment": {
-                name: (_mask(self.tokens[name]) if name in self.tokens else "(not set)")
-                for name in TOKEN_VARIABLES
-            },
+        result: dict[str, Any] = {"config_file": self.path}
+        for name in file_tables():
+            result[name] = dump(getattr(self, name))
+        for platform in platforms():
+            result[platform.name] = dump(self.platform(platform.name))
+        result["environment"] = {
+            name: (
+                f"set ({len(self.tokens[name])} characters, hidden)" if name in self.tokens else "(not set)"
+            )
+            for name in secret_variables()
         }
+        return result
+
+
+def file_tables() -> dict[str, Any]:
+    """The core tables of the file: name -> declared type (as `bot.settings.validate` takes it)."""
+    hints = get_type_hints(Settings, include_extras=True)
+    return {f.name: hints[f.name] for f in fields(Settings) if f.metadata.get("table")}
+
+
+def reference() -> list[SettingDoc]:
+    """Every setting of the file, core tables first, then each platform's, in declaration order."""
+    docs: list[SettingDoc] = []
+    for name, declared in file_tables().items():
+        docs += describe_table(declared, name)
+    for platform in platforms():
+        docs += describe_table(platform.settings, platform.name)
+    return docs
+
+
+def _platform(name: str) -> Platform[Any]:
+    for platform in platforms():
+        if platform.name == name:
+            return platform
+    raise KeyError(f"no chat platform named {name!r}")
 
 
 def load_settings(path: str | Path | None, environ: Mapping[str, str]) -> Settings:
     """Read `path` (TOML) and the environment. `None` means the built-in defaults (ZeelandNet, console)."""
-    tokens = {name: environ[name] for name in TOKEN_VARIABLES if environ.get(name)}
+    tokens = {name: environ[name] for name in secret_variables() if environ.get(name)}
     if path is None:
-        return Settings(tokens=tokens)
+        return parse_settings({}, tokens=tokens, path=None)
     file = Path(path)
     try:
         raw = file.read_bytes()
@@ -158,174 +305,36 @@ def load_settings(path: str | Path | None, environ: Mapping[str, str]) -> Settin
 
 def parse_settings(data: Mapping[str, Any], *, tokens: Mapping[str, str], path: str | None) -> Settings:
     """Validate the parsed TOML document; see `config.example.toml` for every key."""
-    _check_keys(data, "", KEYS[""])
-    storage = _table(data, "storage")
-    _check_keys(storage, "storage.", KEYS["storage"])
-    fetch = _table(data, "fetch")
-    _check_keys(
-        fetch, "fetch.", {"connect_timeout", "read_timeout", "max_bytes", "backoff_base", "backoff_max"}
-    )
-    console = _table(data, "console")
-    _check_keys(console, "console.", KEYS["console"])
-    delivery = _table(data, "delivery")
-    _check_keys(delivery, "delivery.", KEYS["delivery"])
-    for platform in ("telegram", "discord"):
-        section = _table(data, platform)
-        if "token" in section:
-            env = f"{platform.upper()}_BOT_TOKEN"
-            raise ConfigError(
-                f"{platform}.token: tokens are never read from the config file; "
-                f"remove the key and set the environment variable {env}"
+    tables = file_tables()
+    registered = {p.name: p for p in platforms()}
+    known = sorted([*tables, *registered])
+    problems: list[str] = [
+        f"{key}: unknown key; expected one of: {', '.join(known)}"
+        for key in data
+        if key not in tables and key not in registered
+    ]
+    values: dict[str, Any] = {}
+    for name, declared in tables.items():
+        if name in data:
+            try:
+                values[name] = validate(declared, data[name], where=name)
+            except SettingsInvalid as exc:
+                problems += exc.problems
+    chosen: dict[str, Any] = {}
+    for name, platform in registered.items():
+        table = data.get(name, {})
+        if isinstance(table, dict) and "token" in table:
+            problems.append(
+                f"{name}.token: tokens are never read from the config file; "
+                f"remove the key and set the environment variable {platform.token_variable}"
             )
-
-    try:
-        telegram = parse_telegram_settings(
-            _table(data, "telegram"), webhook_secret=tokens.get("TELEGRAM_WEBHOOK_SECRET")
-        )
-    except TelegramSettingsError as exc:
-        raise ConfigError(str(exc)) from None
-
-    defaults = FetchSettings()
-    fetch_settings = FetchSettings(
-        connect_timeout=_number(fetch, "fetch.", "connect_timeout", defaults.connect_timeout, low=0.1),
-        read_timeout=_number(fetch, "fetch.", "read_timeout", defaults.read_timeout, low=0.1),
-        max_bytes=int(_number(fetch, "fetch.", "max_bytes", defaults.max_bytes, low=1024, integer=True)),
-        backoff_base=_number(fetch, "fetch.", "backoff_base", defaults.backoff_base, low=1),
-        backoff_max=_number(fetch, "fetch.", "backoff_max", defaults.backoff_max, low=1),
-    )
-    color = console.get("color", "auto")
-    if color not in ("auto", "always", "never"):
-        raise ConfigError(f'console.color: expected "auto", "always" or "never", got {color!r}')
-    enabled = console.get("enabled", "auto")
-    if enabled == "auto":
-        enabled = None
-    elif not isinstance(enabled, bool):
-        raise ConfigError(f'console.enabled: expected "auto", true or false, got {enabled!r}')
-    db_path = storage.get("path", "wirewatch.db")
-    if not isinstance(db_path, str) or not db_path.strip():
-        raise ConfigError(f'storage.path: expected a file path such as "wirewatch.db", got {db_path!r}')
-
-    return Settings(
-        db_path=db_path,
-        retention_days=int(_number(storage, "storage.", "retention_days", 30, low=1, integer=True)),
-        sources=_sources(data),
-        fetch=fetch_settings,
-        delivery=_delivery(delivery),
-        console=enabled,
-        console_color=color,
-        telegram=telegram,
-        tokens=dict(tokens),
-        path=path,
-    )
-
-
-def _sources(data: Mapping[str, Any]) -> tuple[SourceSettings, ...]:
-    if "sources" not in data:
-        return (DEFAULT_SOURCE,)
-    raw = data["sources"]
-    if not isinstance(raw, list) or not raw:
-        raise ConfigError("sources: expected one or more [[sources]] tables with name, url and kind")
-    seen: set[str] = set()
-    result = []
-    for index, entry in enumerate(raw):
-        where = f"sources[{index}]."
-        if not isinstance(entry, dict):
-            raise ConfigError(f"sources[{index}]: expected a [[sources]] table")
-        _check_keys(entry, where, KEYS["sources"])
-        name = entry.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise ConfigError(f'{where}name: required, a short unique name such as "nos-buitenland"')
-        if name in seen:
-            raise ConfigError(f"{where}name: {name!r} is used by another source; names must be unique")
-        seen.add(name)
-        url = entry.get("url")
-        if (
-            not isinstance(url, str)
-            or urlsplit(url).scheme not in ("http", "https")
-            or not urlsplit(url).netloc
-        ):
-            raise ConfigError(f"{where}url: expected an http:// or https:// URL, got {url!r}")
-        kind = entry.get("kind", "wire-page")
-        if kind not in KINDS:
-            raise ConfigError(f'{where}kind: expected "wire-page" or "feed", got {kind!r}')
-        interval = int(_number(entry, where, "interval", 60, low=MIN_INTERVAL, integer=True))
-        jitter = int(_number(entry, where, "jitter", min(5, interval // 4), low=0, integer=True))
-        selectors = None
-        if "selectors" in entry:
-            selectors = _selectors(entry["selectors"], f"{where}selectors")
-        result.append(
-            SourceSettings(
-                name=name, url=url, kind=kind, interval=interval, jitter=jitter, selectors=selectors
+            table = {k: v for k, v in table.items() if k != "token"}
+        try:
+            chosen[name] = validate(
+                platform.table_type(), table, where=name, context={"environ": dict(tokens)}
             )
-        )
-    return tuple(result)
-
-
-def _selectors(raw: Any, where: str) -> SelectorSettings:
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: expected a table with item, and optionally title, lead, time, link")
-    _check_keys(raw, where + ".", KEYS["sources.selectors"])
-    for key, value in raw.items():
-        if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"{where}.{key}: expected a CSS selector string, got {value!r}")
-    if "item" not in raw:
-        raise ConfigError(f'{where}.item: required, the CSS selector of one item, e.g. "li.news-item"')
-    return SelectorSettings(**raw)
-
-
-def _delivery(table: Mapping[str, Any]) -> DeliverySettings:
-    try:
-        return DeliverySettings(**table)
-    except DeliverySettingsError as exc:
-        raise ConfigError(str(exc)) from None
-
-
-def _table(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-    value = data.get(key, {})
-    if not isinstance(value, dict):
-        raise ConfigError(f"{key}: expected a [{key}] table")
-    return value
-
-
-def _check_keys(table: Mapping[str, Any], where: str, allowed: frozenset[str]) -> None:
-    for key in table:
-        if key not in allowed:
-            known = ", ".join(sorted(allowed))
-            raise ConfigError(f"{where}{key}: unknown key; expected one of: {known}")
-
-
-def _number(
-    table: Mapping[str, Any], where: str, key: str, default: float, *, low: float, integer: bool = False
-) -> float:
-    value = table.get(key, default)
-    kind = "a whole number" if integer else "a number"
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or (integer and not isinstance(value, int))
-    ):
-        raise ConfigError(f"{where}{key}: expected {kind} (at least {low:g}), got {value!r}")
-    if value < low:
-        raise ConfigError(f"{where}{key}: must be at least {low:g}, got {value!r}")
-    return value
-
-
-def _mask(secret: str) -> str:
-    return f"set ({len(secret)} characters, hidden)"
-
-
-def _source_dict(source: SourceSettings) -> dict[str, Any]:
-    result: dict[str, Any] = {
-        "name": source.name,
-        "url": source.url,
-        "kind": source.kind,
-        "interval": source.interval,
-        "jitter": source.jitter,
-    }
-    if source.selectors:
-        result["selectors"] = {
-            k: getattr(source.selectors, k)
-            for k in ("item", "title", "lead", "time", "link")
-            if getattr(source.selectors, k)
-        }
-    return result
+        except SettingsInvalid as exc:
+            problems += exc.problems
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return Settings(**values, platforms=chosen, tokens=dict(tokens), path=path)

@@ -18,7 +18,7 @@ from typing import TextIO
 
 __all__ = ["JsonFormatter", "RedactTokens", "configure_logging"]
 
-TOKEN_VARIABLES = ("TELEGRAM_BOT_TOKEN", "DISCORD_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET")
+SECRET_SUFFIXES = ("_TOKEN", "_SECRET")  # TELEGRAM_BOT_TOKEN, DISCORD_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET, ...
 TELEGRAM_TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
 NOISY = ("httpx", "httpcore", "telegram", "apscheduler", "discord", "aiohttp.access")
 _RECORD_FIELDS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
@@ -71,7 +71,9 @@ def configure_logging(verbosity: int, fmt: str = "text", *, stream: TextIO | Non
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactTokens(os.environ.get(name, "") for name in TOKEN_VARIABLES))
+    handler.addFilter(
+        RedactTokens(value for name, value in os.environ.items() if name.endswith(SECRET_SUFFIXES))
+    )
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "wirewatch", False)]:
         root.removeHandler(old)

@@ -51,7 +51,7 @@ class PollScheduler:
         for index, source in enumerate(self.sources):
             self._scheduler.add_job(
                 self._job,
-                IntervalTrigger(seconds=source.interval, jitter=source.jitter or None, timezone=UTC),
+                IntervalTrigger(seconds=source.interval, jitter=source.max_jitter or None, timezone=UTC),
                 args=[source],
                 id=source.name,
                 name=f"poll {source.name}",

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from bot.adapters.console import ensure_console_subscription
 from bot.cli import cli
-from bot.local_site import LocalSite
+from bot.demo.site import LocalSite
 from storage.db import open_db
 from tests.wirepage import KYIV, SEED, wire_page
 

@@ -14,14 +14,7 @@ from typing import Protocol, runtime_checkable
 from bot.alerts import Alert
 from storage.models import Destination
 
-__all__ = [
-    "DISCORD_RATE_LIMITS",
-    "TELEGRAM_RATE_LIMITS",
-    "Adapter",
-    "RateLimit",
-    "SentRef",
-    "is_telegram_group",
-]
+__all__ = ["Adapter", "RateLimit", "SentRef"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,22 +42,6 @@ class RateLimit:
             raise ValueError(f"a rate limit needs count >= 1 and period > 0, got {self.count}/{self.period}")
 
 
-def is_telegram_group(destination: Destination) -> bool:
-    """Groups and channels have negative chat ids; private chats positive ones."""
-    return destination.chat_id.startswith("-")
-
-
-TELEGRAM_RATE_LIMITS: tuple[RateLimit, ...] = (
-    RateLimit(30, 1.0, per_chat=False),
-    RateLimit(1, 1.0, per_chat=True),
-    RateLimit(20, 60.0, per_chat=True, applies=is_telegram_group),
-)
-DISCORD_RATE_LIMITS: tuple[RateLimit, ...] = (
-    RateLimit(50, 1.0, per_chat=False),
-    RateLimit(5, 5.0, per_chat=True),
-)
-
-
 @runtime_checkable
 class Adapter(Protocol):
     """One chat platform as the delivery engine sees it.
@@ -73,9 +50,14 @@ class Adapter(Protocol):
     `digest_capacity` is how many alerts one digest message may list (its formatter guarantees they fit).
     """
 
-    platform: str
-    rate_limits: Sequence[RateLimit]
-    digest_capacity: int
+    @property
+    def platform(self) -> str: ...
+
+    @property
+    def rate_limits(self) -> Sequence[RateLimit]: ...
+
+    @property
+    def digest_capacity(self) -> int: ...
 
     async def send(self, destination: Destination, alert: Alert, *, plain: bool = False) -> SentRef:
         """Post `alert` as a new message; `plain` asks for the form without markup."""

@@ -10,13 +10,13 @@
 from bot.delivery._engine import DeliveryEngine
 from bot.delivery._plan import Unit, is_late, plan_unit
 from bot.delivery._ratelimit import RateLimiter
-from bot.delivery._settings import DeliverySettings, DeliverySettingsError
+from bot.delivery._settings import DELIVERY_TABLE, DeliverySettings
 from bot.delivery._stats import DeliveryStats
 
 __all__ = [
+    "DELIVERY_TABLE",
     "DeliveryEngine",
     "DeliverySettings",
-    "DeliverySettingsError",
     "DeliveryStats",
     "RateLimiter",
     "Unit",

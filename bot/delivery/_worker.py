@@ -38,11 +38,11 @@ from bot.adapters.errors import (
 )
 from bot.alerts import Alert, alert_from_event
 from bot.backoff import backoff_ceiling
-from bot.delivery._ops import destination_gone, destination_moved, load_snapshot
 from bot.delivery._plan import Unit, plan_unit
 from bot.delivery._ratelimit import RateLimiter
 from bot.delivery._settings import DeliverySettings
 from bot.delivery._stats import DeliveryStats
+from bot.delivery._storage import destination_gone, destination_moved, load_snapshot
 from bot.store import Store
 from storage.errors import StorageError
 from storage.models import Destination, OutboxRow

@@ -14,19 +14,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from telegram import Bot, Chat, ChatMember, ChatMemberAdministrator, Message, Update, User
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 
+from bot.chat import Refused
 from bot.telegram.keys import telegram_key
 from bot.telegram.settings import TelegramSettings
 
 __all__ = [
     "ADMIN_STATUSES",
     "Here",
-    "Refused",
     "chat_label",
     "check_admin",
     "command_words",
@@ -41,15 +40,6 @@ __all__ = [
 ADMIN_STATUSES = frozenset({ChatMember.ADMINISTRATOR, ChatMember.OWNER})
 _CHANNEL_REF = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,}")
 _GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
-
-
-class Refused(Exception):
-    """The sender may not do this here; `key` names the text that says why."""
-
-    def __init__(self, key: str, **values: Any) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
 
 
 @dataclass(frozen=True, slots=True)

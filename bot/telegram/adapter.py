@@ -24,11 +24,12 @@ from datetime import timedelta
 from telegram import Bot, LinkPreviewOptions
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
-from bot.adapters.base import TELEGRAM_RATE_LIMITS, RateLimit, SentRef
+from bot.adapters.base import RateLimit, SentRef
 from bot.adapters.errors import NotModified, RateLimited, Rejected, TargetGone, TargetMoved, Transient
 from bot.alerts import Alert
 from bot.formatting.telegram_html import TelegramText, telegram_alert, telegram_digest
 from bot.telegram.keys import chat_of, creator_id, telegram_key
+from bot.telegram.limits import TELEGRAM_RATE_LIMITS
 from storage.models import Destination
 
 __all__ = ["GONE_PHRASES", "TelegramAdapter", "map_telegram_errors", "retry_seconds", "use_timedelta"]

@@ -14,12 +14,11 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.commands import ManagedByConfig, NotSubscribed
-from bot.filters import FilterError
+from bot.alerts import country_label
+from bot.chat import EXPECTED, refusal
 from bot.telegram.access import may_manage
 from bot.telegram.context import deps, reply_language
-from bot.telegram.render import country_label, render_change
-from bot.telegram.texts import t
+from bot.telegram.texts import TEXTS, VIEWS, t, usage
 from parsers.countries import flag
 
 __all__ = ["PICKER_COUNTRIES", "country_picker", "on_country_button", "on_country_toggle", "on_stop_button"]
@@ -65,11 +64,11 @@ async def on_country_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     query, code, key, language = pressed
     try:
         change = await deps(context).commands.change_list(key, "countries", "add", code, language=language)
-    except (NotSubscribed, ManagedByConfig, FilterError) as exc:
+    except EXPECTED as exc:
         await query.answer(_refusal(exc, language), show_alert=True)
         return
     await query.answer()
-    text = f"{t(language, 'country_added', country=country_label(code, language))}\n{render_change(change, language)}"
+    text = f"{t(language, 'country_added', country=country_label(code, language))}\n{VIEWS.change(change, language)}"
     await query.edit_message_text(text, parse_mode=ParseMode.HTML)
 
 
@@ -85,12 +84,12 @@ async def on_country_toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         chosen = settings.subscription.countries if settings and settings.subscription else ()
         action = "remove" if code in chosen else "add"
         change = await commands.change_list(key, "countries", action, code, language=language)
-    except (NotSubscribed, ManagedByConfig, FilterError) as exc:
+    except EXPECTED as exc:
         await query.answer(_refusal(exc, language), show_alert=True)
         return
     await query.answer()
     await query.edit_message_text(
-        render_change(change, language),
+        VIEWS.change(change, language),
         parse_mode=ParseMode.HTML,
         reply_markup=country_picker(change.current, key),
     )
@@ -115,8 +114,4 @@ async def _pressed(
 
 
 def _refusal(exc: Exception, language: str) -> str:
-    if isinstance(exc, NotSubscribed):
-        return t(language, "not_subscribed")
-    if isinstance(exc, ManagedByConfig):
-        return t(language, "managed_by_config")
-    return exc.message(language) if isinstance(exc, FilterError) else t(language, "apology")
+    return refusal(exc, language, TEXTS, usage) or t(language, "apology")

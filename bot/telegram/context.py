@@ -8,7 +8,7 @@ from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.commands import ChatCommands
+from bot.chat import ChatCommands
 from bot.telegram.keys import telegram_key
 from bot.telegram.settings import TelegramSettings
 from bot.telegram.texts import language_of

@@ -1,16 +1,15 @@
 """The bot's commands: one coroutine each, answered in the chat's language; `register` adds them all.
 
 Handlers find where a command applies (`access.locate`), check who may change it (`access.check_admin`), call
-`bot.commands.ChatCommands` and reply with `texts`. A bad argument gets the usage line and an example; a refusal
+`bot.chat.ChatCommands` and reply with `texts`. A bad argument gets the usage line and an example; a refusal
 gets a polite sentence; anything unexpected reaches `on_error`, which logs it and apologises.
 """
 
 from __future__ import annotations
 
 import functools
-import html
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, get_args
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -25,29 +24,17 @@ from telegram.ext import (
     filters,
 )
 
-from bot.commands import (
-    LATEST_MAX,
-    FilterList,
-    ListAction,
-    ManagedByConfig,
-    NotSubscribed,
-)
-from bot.filters import FilterError, UnknownCountry
+from bot.alerts import country_label
+from bot.chat import EXPECTED, LATEST_MAX, FilterList, ListAction, NotSubscribed, Refused, Usage, refusal
+from bot.filters import UnknownCountry
+from bot.formatting.telegram_html import TELEGRAM_TEXT_LIMIT, telegram_digest, telegram_length
 from bot.telegram import buttons, membership
-from bot.telegram.access import Here, Refused, chat_label, check_admin, is_operator, locate, resolve_channel
+from bot.telegram.access import Here, chat_label, check_admin, is_operator, locate, resolve_channel
 from bot.telegram.context import DEPS, Deps, deps, reply, reply_language
 from bot.telegram.keys import PLATFORM, USER_PREFIX, telegram_key
-from bot.telegram.render import (
-    country_label,
-    render_change,
-    render_filters,
-    render_latest,
-    render_probe,
-    render_status,
-)
-from bot.telegram.texts import t, usage
+from bot.telegram.texts import TEXTS, VIEWS, t, usage
 from parsers.countries import suggest_countries
-from storage.models import Language, SubscriptionMode
+from storage.models import ItemEvent, Language, SubscriptionMode
 
 __all__ = ["COMMAND_HANDLERS", "register"]
 
@@ -57,14 +44,6 @@ LATEST_DEFAULT = 5
 _MODES = {"all": "all", "alles": "all", "filtered": "filtered", "gefilterd": "filtered", "filter": "filtered"}
 _ACTIONS = {"add": "add", "remove": "remove", "clear": "clear", "toevoegen": "add", "verwijderen": "remove"}
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
-
-
-class Usage(Exception):
-    """The command's arguments are missing or wrong: reply with its usage line."""
-
-    def __init__(self, command: str) -> None:
-        super().__init__(command)
-        self.command = command
 
 
 def _answers(fn: Handler) -> Handler:
@@ -78,23 +57,13 @@ def _answers(fn: Handler) -> Handler:
         try:
             await fn(update, context)
             return
-        except Usage as exc:
-            text = usage(await reply_language(update, context), exc.command)
-        except Refused as exc:
-            text = t(await reply_language(update, context), exc.key, **exc.values)
-        except NotSubscribed:
-            text = t(await reply_language(update, context), "not_subscribed")
-        except ManagedByConfig:
-            text = t(await reply_language(update, context), "managed_by_config")
-        except FilterError as exc:
-            text = _html(exc.message(await reply_language(update, context)))
+        except EXPECTED as exc:
+            text = refusal(exc, await reply_language(update, context), TEXTS, usage)
+            if text is None:
+                raise
         await reply(message, text)
 
     return handler
-
-
-def _html(text: str) -> str:
-    return html.escape(text, quote=False)
 
 
 def _prefixed(here: Here, language: str, text: str) -> str:
@@ -175,7 +144,7 @@ async def show_filters(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if settings is None or settings.subscription is None:
         raise NotSubscribed(here.key)
     assert update.effective_message is not None
-    await reply(update.effective_message, _prefixed(here, language, render_filters(settings, language)))
+    await reply(update.effective_message, _prefixed(here, language, VIEWS.filters(settings, language)))
 
 
 async def _list_command(
@@ -190,7 +159,7 @@ async def _list_command(
         settings = await deps(context).commands.settings(here.key)
         if settings is None or not settings.active:
             raise NotSubscribed(here.key)
-        text = f"{render_filters(settings, language)}\n\n{usage(language, command)}"
+        text = f"{VIEWS.filters(settings, language)}\n\n{usage(language, command)}"
         picker = None
         if field == "countries" and settings.subscription is not None:
             picker = buttons.country_picker(settings.subscription.countries, here.key)
@@ -208,7 +177,7 @@ async def _list_command(
     except UnknownCountry as exc:
         await _country_typo(message, here, language, exc)
         return
-    await reply(message, _prefixed(here, language, render_change(change, language)))
+    await reply(message, _prefixed(here, language, VIEWS.change(change, language)))
 
 
 def _action(name: str) -> ListAction:
@@ -223,7 +192,7 @@ async def _country_typo(message: Message, here: Here, language: str, exc: Unknow
         [InlineKeyboardButton(country_label(code, language), callback_data=f"cty:{code}:{here.key}")]
         for code in codes
     ]
-    text = _html(exc.message(language))
+    text = TEXTS.escape(exc.message(language))
     if codes:
         text += f"\n{t(language, 'suggest')}"
     await reply(message, _prefixed(here, language, text), InlineKeyboardMarkup(buttons) if buttons else None)
@@ -312,7 +281,7 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language = await reply_language(update, context)
     events = await deps(context).commands.latest(here.key, count)
     assert update.effective_message is not None
-    await reply(update.effective_message, _prefixed(here, language, render_latest(events, language)))
+    await reply(update.effective_message, _prefixed(here, language, _latest(events, language)))
 
 
 @_answers
@@ -324,7 +293,7 @@ async def test(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language = await reply_language(update, context)
     probe = await deps(context).commands.probe(here.key, here.words, language=language)
     assert update.effective_message is not None
-    await reply(update.effective_message, render_probe(probe, language))
+    await reply(update.effective_message, VIEWS.probe(probe, language))
 
 
 @_answers
@@ -336,7 +305,7 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     details = is_operator(found.settings, update.effective_user, here.chat)
     view = await found.commands.status(here.key)
     assert update.effective_message is not None
-    text = render_status(view, language, details=details)
+    text = VIEWS.status(view, language, details=details)
     await reply(update.effective_message, _prefixed(here, language, text))
 
 
@@ -361,6 +330,15 @@ async def subscribe_channel(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         "channel_subscribed" if result.created else "channel_again" if result.reenabled else "channel_already"
     )
     await reply(message, t(language, key, channel=name))
+
+
+def _latest(events: Sequence[ItemEvent], language: Language) -> str:
+    return VIEWS.latest(
+        events,
+        language,
+        digest=lambda alerts: telegram_digest(alerts, language=language).text,
+        fits=lambda text: telegram_length(text) <= TELEGRAM_TEXT_LIMIT,
+    )
 
 
 # --- errors and registration ------------------------------------------------------------------------------------

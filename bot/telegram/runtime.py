@@ -1,6 +1,6 @@
 """`TelegramRuntime`: python-telegram-bot's `Application` inside wirewatch's event loop.
 
-    runtime = TelegramRuntime(settings.telegram, token, commands=ChatCommands(store, poller.index, clock=clock))
+    runtime = TelegramRuntime(settings, token, commands=ChatCommands(store, poller.index, clock=clock))
     async with runtime:                  # getMe, setMyCommands (nl + default English), static destinations,
         engine = DeliveryEngine(store, [runtime.adapter, ...])        # then long polling or the webhook
         ...
@@ -26,27 +26,25 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 from telegram.request import HTTPXRequest
 
-from bot.adapters.base import TELEGRAM_RATE_LIMITS, RateLimit
-from bot.commands import ChatCommands, HealthNotice, HealthWatch, StaticSubscription
+from bot.adapters.base import RateLimit
+from bot.chat import ChatCommands, HealthNotice, HealthWatch, StaticSubscription
+from bot.platforms import PlatformStartError
 from bot.telegram.adapter import TelegramAdapter, use_timedelta
 from bot.telegram.context import Deps
 from bot.telegram.handlers import register
 from bot.telegram.keys import PLATFORM, telegram_key
+from bot.telegram.limits import TELEGRAM_RATE_LIMITS
 from bot.telegram.redact import protect_token
 from bot.telegram.settings import StaticDestination, TelegramSettings
 from bot.telegram.texts import COMMANDS, t
 from bot.telegram.webhook import WebhookServer
 
-__all__ = ["ALLOWED_UPDATES", "TelegramRuntime", "TelegramStartError", "build_application", "http_requests"]
+__all__ = ["ALLOWED_UPDATES", "TelegramRuntime", "build_application", "http_requests"]
 
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
 POOL_SIZE = 16  # concurrent Bot API calls: the delivery engine's destinations plus command replies
-
-
-class TelegramStartError(Exception):
-    """The bot could not start: the token was refused, or the Bot API server could not be reached."""
 
 
 def build_application(
@@ -94,11 +92,13 @@ class TelegramRuntime:
         timeout: float = 10.0,
         poll_timeout: int = 30,
         rate_limits: Sequence[RateLimit] = TELEGRAM_RATE_LIMITS,
+        webhook_secret: str | None = None,
     ) -> None:
         if not token:
-            raise TelegramStartError("no bot token: set TELEGRAM_BOT_TOKEN")
+            raise PlatformStartError("no bot token: set TELEGRAM_BOT_TOKEN")
         use_timedelta()
         self.settings = settings
+        self.webhook_secret = webhook_secret
         self.commands = commands
         self.poll_timeout = poll_timeout
         self._unprotect = protect_token(token)
@@ -128,10 +128,10 @@ class TelegramRuntime:
         except (InvalidToken, NetworkError) as exc:
             await self._close_requests()  # initialize() opened the connections before getMe failed
             if isinstance(exc, InvalidToken):
-                raise TelegramStartError(
+                raise PlatformStartError(
                     "Telegram refused the bot token (check TELEGRAM_BOT_TOKEN)"
                 ) from None
-            raise TelegramStartError(
+            raise PlatformStartError(
                 f"cannot reach the Telegram Bot API at {self.settings.api_base_url}: {exc}"
             ) from None
         self._started.append("initialized")
@@ -177,10 +177,10 @@ class TelegramRuntime:
         self._unprotect()
 
     async def _start_webhook(self) -> None:
-        secret = self.settings.webhook_secret
+        secret = self.webhook_secret
         url = self.settings.webhook_url
         if not secret or not url:
-            raise TelegramStartError("webhook mode needs telegram.webhook_url and TELEGRAM_WEBHOOK_SECRET")
+            raise PlatformStartError("webhook mode needs telegram.webhook_url and TELEGRAM_WEBHOOK_SECRET")
         self.webhook = WebhookServer(
             self.application,
             listen=self.settings.listen,
@@ -212,16 +212,7 @@ class TelegramRuntime:
             if chat_id is None:
                 complete = False
                 continue
-            wanted.append(
-                StaticSubscription(
-                    key=telegram_key(chat_id, entry.thread),
-                    include=entry.keywords,
-                    exclude=entry.exclude,
-                    countries=entry.countries,
-                    mode=entry.mode,
-                    language=entry.language,
-                )
-            )
+            wanted.append(entry.subscription(telegram_key(chat_id, entry.thread)))
         removed = await self.commands.sync_static(PLATFORM, wanted, prune=complete)
         for key in removed:
             log.info("destination %s is no longer in the config file: switched off", key)

@@ -1,26 +1,17 @@
-"""What the Telegram bot says, in Dutch and English (Telegram HTML; every value put into a text is escaped).
+"""What the Telegram bot says in its own syntax (commands, buttons, channels), on top of `bot.chat.texts`.
 
-`t(language, key, **values)` fills one text; values are HTML-escaped unless wrapped in `Html`. `COMMANDS` feeds
-`setMyCommands`, `USAGE` the replies to bad arguments (a usage line and an example). `render` builds the longer
-answers from these texts.
+`TEXTS.t(language, key, **values)` (or `t`) fills one text in Telegram HTML; values are escaped unless
+`Rendered`. `COMMANDS` feeds `setMyCommands`, `USAGE` the replies to bad arguments (a usage line and an example).
 """
 
 from __future__ import annotations
 
 import html
 
-from storage.models import Language
+from bot.chat.render import ChatViews
+from bot.chat.texts import Markup, Rendered, Texts, language_of
 
-__all__ = ["COMMANDS", "USAGE", "Html", "language_of", "t", "usage"]
-
-
-class Html(str):
-    """Text that is already valid Telegram HTML: `t()` does not escape it again."""
-
-
-def language_of(code: str | None) -> Language:
-    """The reply language for a Telegram `language_code`: English for `en*`, otherwise Dutch."""
-    return "en" if (code or "").lower().startswith("en") else "nl"
+__all__ = ["COMMANDS", "MARKUP", "TEXTS", "USAGE", "VIEWS", "Rendered", "language_of", "t", "usage"]
 
 
 # (command, Dutch description, English description) for setMyCommands, in menu order.
@@ -78,274 +69,139 @@ _WORDS = {
     },
 }
 
-_TEXTS: dict[str, dict[str, str]] = {
+_OWN: dict[str, dict[str, str]] = {
     "nl": {
         "start_new": "✅ Deze chat krijgt nu breaking news van wirewatch.",
         "start_again": "✅ Welkom terug: deze chat krijgt weer alerts. De filters zijn bewaard gebleven.",
         "start_already": "✅ Deze chat krijgt al alerts.",
-        "howto": (
-            "Zonder filters krijg je álle berichten. Zo maak je het kleiner:\n"
-            '• /keywords add iran "witte huis" — alleen berichten met een van deze woorden\n'
-            "• /countries add Oekraïne, VS — alleen berichten over deze landen\n"
-            "• /exclude add voetbal — nooit berichten met deze woorden\n"
-            "• /mode all — toch alles\n\n"
-            'Voorbeeld: <code>/keywords add oekra* "witte huis"</code>\n'
-            "/filters laat zien wat er geldt, /help geeft alle commando's."
-        ),
-        "help": (
-            "<b>wirewatch</b> stuurt breaking news naar deze chat, gefilterd zoals jij wilt.\n\n"
-            "/start — alerts aanzetten · /stop — stoppen (filters blijven bewaard)\n"
-            "/filters — laat zien wat er geldt\n"
-            "/keywords add|remove|clear … — trefwoorden: een bericht moet er één bevatten\n"
-            "/exclude add|remove|clear … — uitsluitingen: zulke berichten komen nooit\n"
-            "/countries add|remove|clear … — landen (naam, code of vlag)\n"
-            "/mode all|filtered — alles, of alleen wat door je filters komt\n"
-            "/pause, /resume — tijdelijk geen alerts\n"
-            "/latest [n] — de laatste n berichten die passen (1-20)\n"
-            "/test tekst — zou deze tekst hier een alert geven, en waarom?\n"
-            "/status — bronnen en wachtrij · /lang nl|en — taal\n\n"
-            "<b>Trefwoorden</b>: gescheiden door spaties of komma's; "
-            '"aanhalingstekens" voor een woordgroep; een * aan het eind voor het begin van een woord '
-            "(oekra*). Hoofdletters en accenten maken niet uit; alleen hele woorden tellen.\n\n"
-            "<b>Groepen</b>: alleen beheerders kunnen instellingen wijzigen. In een forum krijgt elk "
-            "onderwerp zijn eigen abonnement.\n"
-            "<b>Kanalen</b>: maak mij beheerder van het kanaal (met recht om te posten) en stuur mij privé "
-            "<code>/subscribe_channel @kanaal</code>. Daarna werken de commando's met het kanaal erbij, "
-            "bv. <code>/keywords @kanaal add iran</code>."
-        ),
-        "not_subscribed": "Deze chat krijgt nog geen alerts. Stuur /start om te beginnen.",
-        "managed_by_config": (
-            "De filters van deze chat staan in het configuratiebestand van wirewatch; "
-            "vraag de beheerder van wirewatch om ze te wijzigen."
-        ),
-        "not_admin": (
-            "Sorry, alleen beheerders van deze groep kunnen de instellingen wijzigen. "
-            "/filters laat zien wat er nu geldt."
-        ),
+        "howto": "Zonder filters krijg je álle berichten. Zo maak je het kleiner:\n"
+        '• /keywords add iran "witte huis" — alleen berichten met een van deze woorden\n'
+        "• /countries add Oekraïne, VS — alleen berichten over deze landen\n"
+        "• /exclude add voetbal — nooit berichten met deze woorden\n"
+        "• /mode all — toch alles\n\n"
+        'Voorbeeld: <code>/keywords add oekra* "witte huis"</code>\n'
+        "/filters laat zien wat er geldt, /help geeft alle commando's.",
+        "help": "<b>wirewatch</b> stuurt breaking news naar deze chat, gefilterd zoals jij wilt.\n\n"
+        "/start — alerts aanzetten · /stop — stoppen (filters blijven bewaard)\n"
+        "/filters — laat zien wat er geldt\n"
+        "/keywords add|remove|clear … — trefwoorden: een bericht moet er één bevatten\n"
+        "/exclude add|remove|clear … — uitsluitingen: zulke berichten komen nooit\n"
+        "/countries add|remove|clear … — landen (naam, code of vlag)\n"
+        "/mode all|filtered — alles, of alleen wat door je filters komt\n"
+        "/pause, /resume — tijdelijk geen alerts\n"
+        "/latest [n] — de laatste n berichten die passen (1-20)\n"
+        "/test tekst — zou deze tekst hier een alert geven, en waarom?\n"
+        "/status — bronnen en wachtrij · /lang nl|en — taal\n\n"
+        "<b>Trefwoorden</b>: gescheiden door spaties of komma's; "
+        '"aanhalingstekens" voor een woordgroep; een * aan het eind voor het begin van een woord '
+        "(oekra*). Hoofdletters en accenten maken niet uit; alleen hele woorden tellen.\n\n"
+        "<b>Groepen</b>: alleen beheerders kunnen instellingen wijzigen. In een forum krijgt elk "
+        "onderwerp zijn eigen abonnement.\n"
+        "<b>Kanalen</b>: maak mij beheerder van het kanaal (met recht om te posten) en stuur mij privé "
+        "<code>/subscribe_channel @kanaal</code>. Daarna werken de commando's met het kanaal erbij, "
+        "bv. <code>/keywords @kanaal add iran</code>.",
+        "not_admin": "Sorry, alleen beheerders van deze groep kunnen de instellingen wijzigen. "
+        "/filters laat zien wat er nu geldt.",
         "not_channel_admin": "Sorry, je bent geen beheerder van {channel}, dus je kunt het niet instellen.",
-        "channel_not_found": (
-            "Ik kan {channel} niet vinden. Is het een openbaar kanaal en heb je mij er als beheerder "
-            "aan toegevoegd?"
-        ),
-        "bot_cannot_post": (
-            "Ik mag nog niet posten in {channel}. Maak mij beheerder van het kanaal met het recht om "
-            "berichten te plaatsen, en probeer het opnieuw."
-        ),
+        "channel_not_found": "Ik kan {channel} niet vinden. Is het een openbaar kanaal en heb je mij er als beheerder "
+        "aan toegevoegd?",
+        "bot_cannot_post": "Ik mag nog niet posten in {channel}. Maak mij beheerder van het kanaal met het recht om "
+        "berichten te plaatsen, en probeer het opnieuw.",
         "not_a_channel": "{channel} is geen kanaal. Stuur /start in de groep zelf.",
         "private_only": "Dit commando werkt in een privégesprek met mij.",
-        "channel_subscribed": (
-            "✅ {channel} krijgt nu alerts. Stel het in door het kanaal voor het commando te zetten, bv.\n"
-            "<code>/keywords {channel} add iran</code> · <code>/filters {channel}</code> · "
-            "<code>/stop {channel}</code>"
-        ),
+        "channel_subscribed": "✅ {channel} krijgt nu alerts. Stel het in door het kanaal voor het commando te zetten, bv.\n"
+        "<code>/keywords {channel} add iran</code> · <code>/filters {channel}</code> · "
+        "<code>/stop {channel}</code>",
         "channel_again": "✅ {channel} krijgt weer alerts; de filters zijn bewaard gebleven.",
         "channel_already": "✅ {channel} krijgt al alerts. <code>/filters {channel}</code> laat zien wat er geldt.",
         "target": "📢 {channel}",
-        "usage": "Gebruik: <code>{usage}</code>\nVoorbeeld: <code>{example}</code>",
-        "stop_confirm": (
-            "Alerts in deze chat stoppen? De filters blijven bewaard; met /start gaat het weer verder."
-        ),
+        "stop_confirm": "Alerts in deze chat stoppen? De filters blijven bewaard; met /start gaat het weer verder.",
         "stop_yes": "Ja, stoppen",
         "stop_no": "Nee",
-        "stopped": "⛔ Gestopt: deze chat krijgt geen alerts meer. Met /start gaat het weer verder.",
-        "stop_cancelled": "Oké, er verandert niets.",
-        "stop_not_on": "Deze chat kreeg geen alerts; er is niets te stoppen.",
-        "paused": "⏸ Gepauzeerd: er komen geen nieuwe alerts tot /resume.",
-        "resumed": "▶️ De alerts staan weer aan.",
-        "lang_set": "De taal van deze chat is nu Nederlands.",
-        "mode_all": "Modus <b>alles</b>: je krijgt elk bericht (uitsluitingen gelden nog).",
-        "mode_filtered": "Modus <b>gefilterd</b>: je krijgt alleen wat door je trefwoorden en landen komt.",
-        "added": "Toegevoegd: {values}",
-        "removed": "Verwijderd: {values}",
-        "already": "Stond er al: {values}",
-        "absent": "Stond er niet in: {values}",
-        "cleared": "{field}: gewist.",
-        "now": "{field} nu: {values}",
-        "none": "geen",
-        "include": "Trefwoorden",
-        "exclude": "Uitsluitingen",
-        "countries": "Landen",
         "suggest": "Tik op een land om het toe te voegen:",
         "picker": "Of tik op een land hieronder om het aan of uit te zetten.",
         "country_added": "✅ {country} toegevoegd aan de landen.",
-        "filters_title": "<b>Filters</b>",
-        "state": "Status: {state}",
-        "state_active": "✅ actief",
-        "state_paused": "⏸ gepauzeerd (/resume)",
-        "state_stopped": "⛔ gestopt (/start)",
-        "mode": "Modus: {mode}",
-        "mode_name_all": "alles",
-        "mode_name_filtered": "gefilterd",
-        "language": "Taal: Nederlands",
-        "from_config": "<i>Ingesteld in het configuratiebestand.</i>",
-        "any_keyword": "geen (geen trefwoord nodig)",
-        "any_country": "geen (alle landen)",
-        "sum_all": "Je krijgt elk bericht.",
-        "sum_nothing": "Zonder trefwoorden en landen krijg je elk bericht.",
-        "sum_keywords": "Je krijgt berichten met minstens één trefwoord.",
-        "sum_countries": "Je krijgt berichten over minstens één van je landen.",
-        "sum_both": "Je krijgt berichten met een trefwoord én over een van je landen.",
-        "sum_exclude": "Berichten met een uitgesloten woord komen nooit.",
-        "latest_title": "<b>De laatste berichten voor deze chat</b>",
-        "latest_none": "Er zijn nog geen berichten die bij de filters van deze chat passen.",
-        "test_yes": "✅ Deze tekst zou hier een alert geven.",
-        "test_no": "❌ Deze tekst zou hier géén alert geven.",
-        "test_read": "Gelezen: {facts}",
-        "test_place": "plaats {place}",
-        "test_no_country": "geen land herkend",
-        "test_why": "Waarom:",
-        "sources": "<b>Bronnen</b>",
-        "sources_summary": "Bronnen: {ok} van {total} werken · laatste poging {last}",
-        "source_ok": "✅ {name} — laatste poging {attempt}, laatst gelukt {success}",
-        "source_failing": "⚠️ {name} — {failures}× op rij mislukt, laatst gelukt {success}: {error}",
-        "never": "nooit",
-        "no_sources": "Er zijn nog geen bronnen.",
-        "chat_status": "<b>Deze chat</b>: {state} · {queued} alert(s) in de wachtrij",
-        "chat_status_none": "<b>Deze chat</b>: geen alerts (/start)",
-        "apology": "Sorry, er ging iets mis. Probeer het later nog eens.",
         "hello_group": "Hallo! Een beheerder kan /start sturen om hier breaking news te krijgen.",
-        "health_failing": "⚠️ Bron {source} is {failures}× op rij mislukt: {error}",
-        "health_recovered": "✅ Bron {source} werkt weer.",
     },
     "en": {
         "start_new": "✅ This chat now gets breaking news from wirewatch.",
         "start_again": "✅ Welcome back: this chat gets alerts again. Its filters were kept.",
         "start_already": "✅ This chat already gets alerts.",
-        "howto": (
-            "Without filters you get every item. To narrow it down:\n"
-            '• /keywords add iran "white house" — only items with one of these words\n'
-            "• /countries add Ukraine, US — only items about these countries\n"
-            "• /exclude add football — never items with these words\n"
-            "• /mode all — everything after all\n\n"
-            'Example: <code>/keywords add ukrain* "white house"</code>\n'
-            "/filters shows what applies, /help lists every command."
-        ),
-        "help": (
-            "<b>wirewatch</b> sends breaking news to this chat, filtered the way you like.\n\n"
-            "/start — switch alerts on · /stop — stop (filters are kept)\n"
-            "/filters — show everything that applies\n"
-            "/keywords add|remove|clear … — keywords: an item must contain one\n"
-            "/exclude add|remove|clear … — excluded words: such items never come\n"
-            "/countries add|remove|clear … — countries (name, code or flag)\n"
-            "/mode all|filtered — everything, or only what passes your filters\n"
-            "/pause, /resume — no alerts for a while\n"
-            "/latest [n] — the latest n matching items (1-20)\n"
-            "/test text — would this text alert here, and why?\n"
-            "/status — sources and queue · /lang nl|en — language\n\n"
-            "<b>Keywords</b>: separated by spaces or commas; "
-            '"quotes" for a phrase; a * at the end for the start of a word (ukrain*). '
-            "Case and accents do not matter; only whole words count.\n\n"
-            "<b>Groups</b>: only administrators can change settings. In a forum every topic has its own "
-            "subscription.\n"
-            "<b>Channels</b>: make me an administrator of the channel (allowed to post) and send me, in "
-            "private, <code>/subscribe_channel @channel</code>. Then the commands work with the channel "
-            "added, e.g. <code>/keywords @channel add iran</code>."
-        ),
-        "not_subscribed": "This chat does not get alerts yet. Send /start to begin.",
-        "managed_by_config": (
-            "This chat's filters are set in wirewatch's configuration file; ask whoever runs wirewatch to "
-            "change them."
-        ),
-        "not_admin": (
-            "Sorry, only administrators of this group can change its settings. "
-            "/filters shows what applies now."
-        ),
+        "howto": "Without filters you get every item. To narrow it down:\n"
+        '• /keywords add iran "white house" — only items with one of these words\n'
+        "• /countries add Ukraine, US — only items about these countries\n"
+        "• /exclude add football — never items with these words\n"
+        "• /mode all — everything after all\n\n"
+        'Example: <code>/keywords add ukrain* "white house"</code>\n'
+        "/filters shows what applies, /help lists every command.",
+        "help": "<b>wirewatch</b> sends breaking news to this chat, filtered the way you like.\n\n"
+        "/start — switch alerts on · /stop — stop (filters are kept)\n"
+        "/filters — show everything that applies\n"
+        "/keywords add|remove|clear … — keywords: an item must contain one\n"
+        "/exclude add|remove|clear … — excluded words: such items never come\n"
+        "/countries add|remove|clear … — countries (name, code or flag)\n"
+        "/mode all|filtered — everything, or only what passes your filters\n"
+        "/pause, /resume — no alerts for a while\n"
+        "/latest [n] — the latest n matching items (1-20)\n"
+        "/test text — would this text alert here, and why?\n"
+        "/status — sources and queue · /lang nl|en — language\n\n"
+        "<b>Keywords</b>: separated by spaces or commas; "
+        '"quotes" for a phrase; a * at the end for the start of a word (ukrain*). '
+        "Case and accents do not matter; only whole words count.\n\n"
+        "<b>Groups</b>: only administrators can change settings. In a forum every topic has its own "
+        "subscription.\n"
+        "<b>Channels</b>: make me an administrator of the channel (allowed to post) and send me, in "
+        "private, <code>/subscribe_channel @channel</code>. Then the commands work with the channel "
+        "added, e.g. <code>/keywords @channel add iran</code>.",
+        "not_admin": "Sorry, only administrators of this group can change its settings. "
+        "/filters shows what applies now.",
         "not_channel_admin": "Sorry, you are not an administrator of {channel}, so you cannot set it up.",
-        "channel_not_found": (
-            "I cannot find {channel}. Is it a public channel, and did you add me as an administrator?"
-        ),
-        "bot_cannot_post": (
-            "I may not post in {channel} yet. Make me an administrator of the channel who may post "
-            "messages, then try again."
-        ),
+        "channel_not_found": "I cannot find {channel}. Is it a public channel, and did you add me as an administrator?",
+        "bot_cannot_post": "I may not post in {channel} yet. Make me an administrator of the channel who may post "
+        "messages, then try again.",
         "not_a_channel": "{channel} is not a channel. Send /start in the group itself.",
         "private_only": "This command works in a private chat with me.",
-        "channel_subscribed": (
-            "✅ {channel} now gets alerts. Set it up by putting the channel before a command's words, e.g.\n"
-            "<code>/keywords {channel} add iran</code> · <code>/filters {channel}</code> · "
-            "<code>/stop {channel}</code>"
-        ),
+        "channel_subscribed": "✅ {channel} now gets alerts. Set it up by putting the channel before a command's words, e.g.\n"
+        "<code>/keywords {channel} add iran</code> · <code>/filters {channel}</code> · "
+        "<code>/stop {channel}</code>",
         "channel_again": "✅ {channel} gets alerts again; its filters were kept.",
         "channel_already": "✅ {channel} already gets alerts. <code>/filters {channel}</code> shows what applies.",
         "target": "📢 {channel}",
-        "usage": "Usage: <code>{usage}</code>\nExample: <code>{example}</code>",
         "stop_confirm": "Stop alerts in this chat? Its filters are kept; /start carries on.",
         "stop_yes": "Yes, stop",
         "stop_no": "No",
-        "stopped": "⛔ Stopped: this chat gets no more alerts. /start carries on.",
-        "stop_cancelled": "OK, nothing changes.",
-        "stop_not_on": "This chat was not getting alerts; there is nothing to stop.",
-        "paused": "⏸ Paused: no new alerts until /resume.",
-        "resumed": "▶️ Alerts are on again.",
-        "lang_set": "This chat's language is now English.",
-        "mode_all": "Mode <b>all</b>: you get every item (exclusions still apply).",
-        "mode_filtered": "Mode <b>filtered</b>: you get only what passes your keywords and countries.",
-        "added": "Added: {values}",
-        "removed": "Removed: {values}",
-        "already": "Already there: {values}",
-        "absent": "Not in the list: {values}",
-        "cleared": "{field}: cleared.",
-        "now": "{field} now: {values}",
-        "none": "none",
-        "include": "Keywords",
-        "exclude": "Excluded words",
-        "countries": "Countries",
         "suggest": "Tap a country to add it:",
         "picker": "Or tap a country below to switch it on or off.",
         "country_added": "✅ {country} added to the countries.",
-        "filters_title": "<b>Filters</b>",
-        "state": "State: {state}",
-        "state_active": "✅ active",
-        "state_paused": "⏸ paused (/resume)",
-        "state_stopped": "⛔ stopped (/start)",
-        "mode": "Mode: {mode}",
-        "mode_name_all": "all",
-        "mode_name_filtered": "filtered",
-        "language": "Language: English",
-        "from_config": "<i>Set in the configuration file.</i>",
-        "any_keyword": "none (no keyword needed)",
-        "any_country": "none (any country)",
-        "sum_all": "You get every item.",
-        "sum_nothing": "Without keywords and countries you get every item.",
-        "sum_keywords": "You get items with at least one keyword.",
-        "sum_countries": "You get items about at least one of your countries.",
-        "sum_both": "You get items with a keyword and about one of your countries.",
-        "sum_exclude": "Items with an excluded word never come.",
-        "latest_title": "<b>The latest items for this chat</b>",
-        "latest_none": "No items match this chat's filters yet.",
-        "test_yes": "✅ This text would alert here.",
-        "test_no": "❌ This text would not alert here.",
-        "test_read": "Read: {facts}",
-        "test_place": "place {place}",
-        "test_no_country": "no country found",
-        "test_why": "Why:",
-        "sources": "<b>Sources</b>",
-        "sources_summary": "Sources: {ok} of {total} working · last attempt {last}",
-        "source_ok": "✅ {name} — last attempt {attempt}, last success {success}",
-        "source_failing": "⚠️ {name} — failed {failures}× in a row, last success {success}: {error}",
-        "never": "never",
-        "no_sources": "There are no sources yet.",
-        "chat_status": "<b>This chat</b>: {state} · {queued} alert(s) queued",
-        "chat_status_none": "<b>This chat</b>: no alerts (/start)",
-        "apology": "Sorry, something went wrong. Please try again later.",
         "hello_group": "Hello! An administrator can send /start to get breaking news here.",
-        "health_failing": "⚠️ Source {source} failed {failures}× in a row: {error}",
-        "health_recovered": "✅ Source {source} works again.",
     },
 }
 
 
-def t(language: str, key: str, **values: object) -> str:
-    """One text in `language` (Dutch for anything but `en`), values escaped unless they are `Html`."""
-    table = _TEXTS["en" if language == "en" else "nl"]
-    return table[key].format(**{name: _safe(value) for name, value in values.items()})
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
 
 
-def _safe(value: object) -> str:
-    return value if isinstance(value, Html) else html.escape(str(value), quote=False)
+MARKUP = Markup(
+    escape=_escape, tags={tag: tag for tag in ("<b>", "</b>", "<i>", "</i>", "<code>", "</code>")}
+)
+_NAMES = {
+    "nl": {"here": "deze chat", "Here": "Deze chat", "start": "/start", "resume": "/resume"},
+    "en": {
+        "here": "this chat",
+        "Here": "This chat",
+        "heres": "this chat's",
+        "Heres": "This chat's",
+        "start": "/start",
+        "resume": "/resume",
+    },
+}
+TEXTS = Texts(markup=MARKUP, words=_NAMES, own=_OWN)
+t = TEXTS.t
+VIEWS = ChatViews(TEXTS)
 
 
-def usage(language: str, command: str) -> str:
+def usage(language: str, command: str) -> Rendered:
     """The usage line and an example for `command`."""
     line, example = USAGE[command]
     words = _WORDS["en" if language == "en" else "nl"]

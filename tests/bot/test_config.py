@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import DEFAULT_SOURCE, MIN_INTERVAL, ConfigError, load_settings
+from bot.platforms import secret_variables
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -19,8 +20,8 @@ def test_no_file_means_the_zeelandnet_source_and_console() -> None:
     settings = load_settings(None, {})
     assert settings.sources == (DEFAULT_SOURCE,)
     assert settings.sources[0].url == "https://www.zeelandnet.nl/nieuws/buitenland"
-    assert settings.console is None  # auto: on unless a chat platform runs
-    assert settings.db_path == "wirewatch.db"
+    assert settings.console.enabled == "auto"  # on unless a chat platform runs
+    assert settings.storage.path == "wirewatch.db"
 
 
 def test_example_config_loads_and_matches_the_defaults(tmp_path: Path) -> None:
@@ -28,8 +29,10 @@ def test_example_config_loads_and_matches_the_defaults(tmp_path: Path) -> None:
     defaults = load_settings(None, {})
     assert settings.sources == defaults.sources
     assert settings.fetch == defaults.fetch
-    assert settings.retention_days == defaults.retention_days
-    assert settings.console_color == defaults.console_color
+    assert settings.storage == defaults.storage
+    assert settings.console == defaults.console
+    assert settings.delivery == defaults.delivery
+    assert settings.platforms == defaults.platforms
 
 
 def test_contract_keys(tmp_path: Path) -> None:
@@ -57,7 +60,7 @@ title = "h3"
 """,
     )
     settings = load_settings(path, {})
-    assert settings.db_path == "x.db"
+    assert settings.storage.path == "x.db"
     assert [s.name for s in settings.sources] == ["zeelandnet-buitenland", "nos"]
     assert settings.sources[1].kind == "feed"
     assert settings.sources[1].interval == 120
@@ -115,5 +118,6 @@ def test_tokens_come_from_the_environment_and_are_masked() -> None:
     assert secret not in repr(masked)
     assert secret[-6:] not in repr(masked)
     assert masked["environment"]["TELEGRAM_BOT_TOKEN"].startswith("set")
-    assert masked["environment"]["DISCORD_BOT_TOKEN"] == "(not set)"
+    others = [name for name in secret_variables() if name != "TELEGRAM_BOT_TOKEN"]
+    assert others and all(masked["environment"][name] == "(not set)" for name in others)
     assert secret not in repr(settings)

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from bot.adapters.base import TELEGRAM_RATE_LIMITS
 from bot.adapters.errors import RateLimited, Rejected, TargetGone, TargetMoved, Transient
 from bot.delivery import DeliveryEngine, DeliverySettings
 from bot.store import Store
+from bot.telegram.limits import TELEGRAM_RATE_LIMITS
 from storage.destinations import get_destination, set_destination_paused
 from storage.subscriptions import get_subscription, list_active_subscriptions
 from tests.bot.delivery_support import T0, Clock, add_destination, event, queue, rows_of, store, uid

@@ -10,7 +10,8 @@ import pytest
 
 from bot.adapters.base import Adapter
 from bot.adapters.console import CONSOLE_KEY, ConsoleAdapter, ensure_console_subscription
-from bot.delivery import DeliveryEngine, DeliverySettings, DeliverySettingsError
+from bot.config import ConfigError, parse_settings
+from bot.delivery import DeliveryEngine, DeliverySettings
 from bot.store import Store
 from storage.outbox import claim_rows
 from tests.bot.delivery_support import Clock, add_destination, event, queue, rows_of, store, uid
@@ -139,5 +140,5 @@ async def test_the_console_adapter_prints_alerts_edits_and_digests(store: Store)
     ],
 )
 def test_settings_out_of_range_are_refused(field: str, value: object) -> None:
-    with pytest.raises(DeliverySettingsError, match=f"delivery.{field}"):
-        DeliverySettings(**{field: value})  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match=f"delivery.{field}"):
+        parse_settings({"delivery": {field: value}}, tokens={}, path=None)

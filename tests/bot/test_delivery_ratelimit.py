@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.adapters.base import DISCORD_RATE_LIMITS, TELEGRAM_RATE_LIMITS, RateLimit, is_telegram_group
+from bot.adapters.base import RateLimit
 from bot.delivery import RateLimiter
+from bot.discord.limits import DISCORD_RATE_LIMITS
+from bot.telegram.limits import TELEGRAM_RATE_LIMITS, is_telegram_group
 from storage.destinations import parse_destination_key
 from storage.models import Destination
 

@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.backoff import retry_after_seconds
+from bot.demo.site import LocalSite
 from bot.fetch import (
     DEFAULT_USER_AGENT,
     BadResponse,
@@ -32,7 +33,6 @@ from bot.fetch import (
     make_client,
 )
 from bot.fetch._errors import _map_httpx_errors
-from bot.local_site import LocalSite
 
 MB = 1024 * 1024
 # Valid UTF-8 for "café": only a declared single-byte charset turns these bytes into "cafÃ©".

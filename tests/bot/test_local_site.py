@@ -10,7 +10,7 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
-from bot.local_site import LocalSite, RecordedRequest, chunks_of
+from bot.demo.site import LocalSite, RecordedRequest, chunks_of
 
 STAMP = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 

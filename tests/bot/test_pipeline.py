@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import FetchSettings, SourceSettings
+from bot.demo.site import LocalSite
 from bot.fetch import make_client
-from bot.local_site import LocalSite
 from bot.pipeline import Poller, PollReport
 from bot.store import Store
 from storage.items import load_items

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 from bot.app import run_forever
-from bot.config import Settings, SourceSettings
-from bot.local_site import LocalSite
+from bot.config import ConsoleSettings, Settings, SourceSettings, StorageSettings
+from bot.demo.site import LocalSite
 from bot.store import Store
 from storage.outbox import outbox_counts
 from tests.fakes.telegram import FakeTelegram
@@ -41,7 +41,7 @@ async def test_run_polls_on_schedule_and_prints_each_alert_once(tmp_path: Path) 
         site.set_page("/a", wire_page(SEED))
         site.set_page("/b", wire_page([TOKIO]))
         settings = Settings(
-            db_path=str(tmp_path / "w.db"),
+            storage=StorageSettings(path=str(tmp_path / "w.db")),
             sources=(
                 SourceSettings(name="a", url=site.url("/a"), interval=0.2, jitter=0),
                 SourceSettings(name="b", url=site.url("/b"), interval=0.2, jitter=0),
@@ -117,9 +117,9 @@ async def test_a_disabled_console_queues_nothing_and_auto_turns_it_back_on(tmp_p
 
         async def run_until(requests: int, console: bool | None) -> str:
             settings = Settings(
-                db_path=str(tmp_path / "w.db"),
+                storage=StorageSettings(path=str(tmp_path / "w.db")),
                 sources=(SourceSettings(name="a", url=site.url("/a"), interval=0.2, jitter=0),),
-                console=console,
+                console=ConsoleSettings(enabled="auto" if console is None else console),
             )
             out, stop = io.StringIO(), asyncio.Event()
             task = asyncio.ensure_future(run_forever(settings, stream=out, stop=stop))

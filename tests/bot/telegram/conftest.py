@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from bot.commands import ChatCommands
+from bot.chat import ChatCommands
 from bot.matching import MatchIndex
 from bot.store import Store
 from bot.telegram.runtime import TelegramRuntime
@@ -86,6 +86,7 @@ async def running(
     settings: TelegramSettings | None = None,
     *,
     clock: Callable[[], datetime] = lambda: NOW,
+    webhook_secret: str | None = None,
 ) -> AsyncIterator[Env]:
     async with Store(db_path) as store:
         index = MatchIndex()
@@ -97,6 +98,7 @@ async def running(
             timeout=2,
             poll_timeout=1,
             rate_limits=(),
+            webhook_secret=webhook_secret,
         )
         async with runtime:
             yield Env(tg, store, index, commands, runtime)

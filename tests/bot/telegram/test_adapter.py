@@ -19,7 +19,7 @@ from telegram.error import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.adapters.base import TELEGRAM_RATE_LIMITS, Adapter, SentRef
+from bot.adapters.base import Adapter, SentRef
 from bot.adapters.errors import (
     DeliveryError,
     NotModified,
@@ -31,6 +31,7 @@ from bot.adapters.errors import (
 )
 from bot.alerts import Alert, alert_from_event
 from bot.telegram.adapter import TelegramAdapter, map_telegram_errors
+from bot.telegram.limits import TELEGRAM_RATE_LIMITS
 from storage.models import Destination, ItemEvent
 from tests.bot.telegram.conftest import ALICE, FORUM, GROUP, NOW, news
 from tests.fakes.telegram import FakeTelegram

@@ -8,8 +8,8 @@ import io
 from pathlib import Path
 
 from bot.app import run_forever
-from bot.config import Settings, SourceSettings
-from bot.local_site import LocalSite
+from bot.config import Settings, SourceSettings, StorageSettings
+from bot.demo.site import LocalSite
 from bot.telegram.settings import TelegramSettings
 from tests.bot.telegram.conftest import ALICE, NOW
 from tests.fakes.telegram import FakeTelegram
@@ -20,9 +20,9 @@ async def test_a_page_change_reaches_the_subscribed_chat_as_html(tmp_path: Path)
     async with LocalSite() as site, FakeTelegram(clock=lambda: NOW) as tg:
         site.set_page("/buitenland", wire_page(SEED))
         settings = Settings(
-            db_path=str(tmp_path / "w.db"),
+            storage=StorageSettings(path=str(tmp_path / "w.db")),
             sources=(SourceSettings(name="anp", url=site.url("/buitenland"), interval=0.2, jitter=0),),
-            telegram=TelegramSettings(api_base_url=tg.url),
+            platforms={"telegram": TelegramSettings(api_base_url=tg.url)},
             tokens={"TELEGRAM_BOT_TOKEN": tg.token},
         )
         stop, console = asyncio.Event(), io.StringIO()

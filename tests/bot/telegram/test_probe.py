@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands import item_from_text
+from bot.chat import item_from_text
 
 
 def test_a_dateline_gives_place_and_agencies_and_the_lead_follows() -> None:

@@ -11,12 +11,13 @@ import httpx
 import pytest
 
 from bot.app import AppError, run_forever
-from bot.commands import ChatCommands, HealthWatch
-from bot.config import Settings, SourceSettings
+from bot.chat import ChatCommands, HealthWatch
+from bot.config import ConsoleSettings, Settings, SourceSettings, StorageSettings
 from bot.matching import MatchIndex
+from bot.platforms import PlatformStartError
 from bot.store import Store
 from bot.telegram.keys import telegram_key
-from bot.telegram.runtime import TelegramRuntime, TelegramStartError
+from bot.telegram.runtime import TelegramRuntime
 from bot.telegram.settings import StaticDestination
 from bot.telegram.texts import COMMANDS
 from bot.telegram.webhook import SECRET_HEADER
@@ -101,8 +102,8 @@ def _free_port() -> int:
 async def test_webhook_mode_takes_updates_from_telegram(tg: FakeTelegram, tmp_path: Path) -> None:
     port = _free_port()
     url = f"http://127.0.0.1:{port}/wirewatch/telegram"
-    settings = settings_for(tg, mode="webhook", webhook_url=url, port=port, webhook_secret="s3cret_Token-1")
-    async with running(tg, tmp_path / "w.db", settings) as env:
+    settings = settings_for(tg, mode="webhook", webhook_url=url, port=port)
+    async with running(tg, tmp_path / "w.db", settings, webhook_secret="s3cret_Token-1") as env:
         assert tg.webhook is not None and (tg.webhook.url, tg.webhook.secret_token) == (url, "s3cret_Token-1")
         reply = await env.ask(ALICE.id, ALICE, "/start")
         async with httpx.AsyncClient(trust_env=False) as http:
@@ -167,15 +168,15 @@ async def test_a_refused_token_stops_the_start_with_a_clear_error(tg: FakeTelegr
     async with Store(tmp_path / "w.db") as store:
         commands = ChatCommands(store, MatchIndex(), clock=lambda: NOW)
         runtime = TelegramRuntime(settings_for(tg), "42:wrong", commands=commands, timeout=2)
-        with pytest.raises(TelegramStartError, match="refused the bot token"):
+        with pytest.raises(PlatformStartError, match="refused the bot token"):
             await runtime.start()
     assert not runtime.application.running
 
     settings = Settings(
-        db_path=str(tmp_path / "x.db"),
+        storage=StorageSettings(path=str(tmp_path / "x.db")),
         sources=(SourceSettings(name="local", url="http://127.0.0.1:9/none"),),
-        console=False,
-        telegram=settings_for(tg),
+        console=ConsoleSettings(enabled=False),
+        platforms={"telegram": settings_for(tg)},
         tokens={"TELEGRAM_BOT_TOKEN": "42:wrong"},
     )
     with pytest.raises(AppError, match="TELEGRAM_BOT_TOKEN"):

@@ -9,11 +9,14 @@ from bot.telegram.settings import DEFAULT_API_BASE_URL, StaticDestination, Teleg
 
 
 def _telegram(table: dict[str, object], **tokens: str) -> TelegramSettings:
-    return parse_settings({"telegram": table}, tokens=tokens, path=None).telegram
+    settings: TelegramSettings = parse_settings({"telegram": table}, tokens=tokens, path=None).platform(
+        "telegram"
+    )
+    return settings
 
 
 def test_without_a_table_the_defaults_apply() -> None:
-    settings = parse_settings({}, tokens={}, path=None).telegram
+    settings = parse_settings({}, tokens={}, path=None).platform("telegram")
 
     assert settings == TelegramSettings()
     assert settings.bot_url == f"{DEFAULT_API_BASE_URL}/bot" and settings.mode == "polling"
@@ -56,7 +59,6 @@ def test_every_key() -> None:
         "0.0.0.0",
         8080,
     )
-    assert settings.webhook_secret == "s3cret-token_1"
     assert settings.operators == frozenset({123, 456}) and settings.operator_chat == "@wirewatch_ops"
     assert settings.source_failures == 5
     assert settings.destinations == (
@@ -70,7 +72,8 @@ def test_every_key() -> None:
         ),
         StaticDestination(chat=-1001234567890, thread=12),
     )
-    assert "s3cret" not in str(settings.masked())
+    masked = parse_settings({}, tokens={"TELEGRAM_WEBHOOK_SECRET": "s3cret-token_1"}, path=None).masked()
+    assert "s3cret" not in str(masked)
 
 
 @pytest.mark.parametrize(

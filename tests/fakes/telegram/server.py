@@ -24,7 +24,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.local_site import serve_on_loopback
+from bot.demo.site import serve_on_loopback
 
 from .api import BotApi, CallbackAnswer, CommandsKey, api_error_for
 from .inject import Scripting

@@ -3,7 +3,7 @@ recovers. One notice per episode, however long the source keeps failing."""
 
 from __future__ import annotations
 
-from bot.commands.views import HealthNotice
+from bot.chat.records import HealthNotice
 
 __all__ = ["HealthWatch"]
 

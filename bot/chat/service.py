@@ -6,7 +6,7 @@
 
 Input is parsed here (raising `bot.filters.FilterError` with English and Dutch messages); storage is reached only
 through `Store.run`, and every change to a subscription refiles it in the poller's `MatchIndex` in the same call.
-Refusals are `bot.commands.errors`. Rendering the answers is the platform's job.
+Refusals are `bot.chat.errors`. Rendering the answers is the platform's job.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ import asyncio
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from bot.commands import _ops
-from bot.commands.probe import item_from_text
-from bot.commands.views import (
+from bot.alerts import country_name_or_code, display_country
+from bot.chat import _storage
+from bot.chat.probe import item_from_text
+from bot.chat.records import (
     ChatSettings,
     FilterList,
     ListAction,
@@ -30,22 +31,14 @@ from bot.commands.views import (
 from bot.filters import EmptyFilter, parse_countries, parse_keywords
 from bot.matching import MatchIndex, explain
 from bot.store import Store
-from parsers.countries import CountryError, country_name, lookup_country, suggest_countries
+from parsers.countries import lookup_country, suggest_countries
 from storage.models import ItemEvent, Language, SubscriptionMode
 
-__all__ = ["LATEST_MAX", "LATEST_SCAN", "ChatCommands", "display_country"]
+__all__ = ["LATEST_MAX", "LATEST_SCAN", "ChatCommands"]
 
 LATEST_MAX = 20
 LATEST_SCAN = 1000  # recent events looked through for `/latest`
 PROBE_SOURCE = "test"  # the source a `/test` item comes from when no source is stored yet
-
-
-def display_country(code: str, language: str) -> str:
-    """`Oekraïne (UA)`; the bare code for a code the country list no longer knows."""
-    try:
-        return f"{country_name(code, 'nl' if language == 'nl' else 'en')} ({code})"
-    except CountryError:
-        return code
 
 
 class ChatCommands:
@@ -58,7 +51,7 @@ class ChatCommands:
 
     async def settings(self, key: str) -> ChatSettings | None:
         """The destination `key` and its subscription, or None when it was never set up."""
-        return await self.store.run(_ops.chat_settings, key)
+        return await self.store.run(_storage.chat_settings, key)
 
     async def language(self, key: str) -> Language | None:
         """The language stored for destination `key`, or None."""
@@ -67,12 +60,12 @@ class ChatCommands:
 
     async def subscribe(self, key: str, *, language: Language, created_by: str) -> Subscribed:
         return await self.store.run(
-            _ops.subscribe, self.index, key, language=language, created_by=created_by, now=self.clock()
+            _storage.subscribe, self.index, key, language=language, created_by=created_by, now=self.clock()
         )
 
     async def stop(self, key: str, *, reason: str) -> bool:
         """Switch alerts off for `key`, keeping its filters; False when it was not on."""
-        return await self.store.run(_ops.stop, self.index, key, reason=reason, now=self.clock())
+        return await self.store.run(_storage.stop, self.index, key, reason=reason, now=self.clock())
 
     async def change_list(
         self, key: str, field: FilterList, action: ListAction, raw: str = "", *, language: str = "en"
@@ -82,7 +75,7 @@ class ChatCommands:
         if action != "clear":
             values = self.parse_countries(raw, language) if field == "countries" else parse_keywords(raw)
         return await self.store.run(
-            _ops.change_list, self.index, key, field, action, values, now=self.clock()
+            _storage.change_list, self.index, key, field, action, values, now=self.clock()
         )
 
     @staticmethod
@@ -96,45 +89,45 @@ class ChatCommands:
         )
 
     async def set_mode(self, key: str, mode: SubscriptionMode) -> ChatSettings:
-        return await self.store.run(_ops.set_mode, self.index, key, mode, now=self.clock())
+        return await self.store.run(_storage.set_mode, self.index, key, mode, now=self.clock())
 
     async def set_paused(self, key: str, paused: bool) -> ChatSettings:
-        return await self.store.run(_ops.set_paused, self.index, key, paused, now=self.clock())
+        return await self.store.run(_storage.set_paused, self.index, key, paused, now=self.clock())
 
     async def set_language(self, key: str, language: Language) -> ChatSettings:
-        return await self.store.run(_ops.set_language, key, language, now=self.clock())
+        return await self.store.run(_storage.set_language, key, language, now=self.clock())
 
     async def latest(self, key: str, count: int) -> list[ItemEvent]:
         """Up to `count` (1-20) recent items that this chat's filters let through, newest first."""
         if not 1 <= count <= LATEST_MAX:
             raise ValueError(f"count must be from 1 to {LATEST_MAX}, got {count}")
-        return await self.store.run(_ops.latest_events, key, count, scan=LATEST_SCAN)
+        return await self.store.run(_storage.latest_events, key, count, scan=LATEST_SCAN)
 
     async def probe(self, key: str, text: str, *, language: str) -> Probe:
         """Would `text`, as a news item, alert destination `key`, and why."""
         if not text.strip():
             raise EmptyFilter("keyword")
-        sub = await self.store.run(_ops.active_subscription, key)
+        sub = await self.store.run(_storage.active_subscription, key)
         loop = asyncio.get_running_loop()
         item = await loop.run_in_executor(None, item_from_text, text)  # the country data loads once, slowly
-        names = await self.store.run(_ops.source_names)
+        names = await self.store.run(_storage.source_names)
         source = sub.sources[0] if sub.sources else (names[0] if names else PROBE_SOURCE)
-        explanation = explain(item, source, sub, language, _country_name)
+        explanation = explain(item, source, sub, language, country_name_or_code)
         return Probe(item, source, explanation)
 
     async def status(self, key: str | None) -> Status:
-        return await self.store.run(_ops.status, key)
+        return await self.store.run(_storage.status, key)
 
     async def chat_gone(self, platform: str, chat_id: str, *, reason: str) -> list[str]:
         """The bot left, was removed from or blocked in a chat: switch off its destinations (topics too)."""
         return await self.store.run(
-            _ops.chat_gone, self.index, platform, chat_id, reason=reason, now=self.clock()
+            _storage.chat_gone, self.index, platform, chat_id, reason=reason, now=self.clock()
         )
 
     async def chat_moved(self, platform: str, old_chat: str, new_chat: str) -> list[str]:
         """A chat got a new id: its destinations follow, subscriptions and queued alerts included."""
         moved = await self.store.run(
-            _ops.chat_moved, self.index, platform, old_chat, new_chat, now=self.clock()
+            _storage.chat_moved, self.index, platform, old_chat, new_chat, now=self.clock()
         )
         return [dest.key for dest in moved]
 
@@ -144,12 +137,5 @@ class ChatCommands:
         """Apply the config file's destinations; with `prune`, those that left the file are switched off (their
         keys are returned). Pass `prune=False` when some entries could not be resolved this time."""
         return await self.store.run(
-            _ops.sync_static, self.index, platform, wanted, prune=prune, now=self.clock()
+            _storage.sync_static, self.index, platform, wanted, prune=prune, now=self.clock()
         )
-
-
-def _country_name(code: str, language: str) -> str:
-    try:
-        return country_name(code, language)
-    except CountryError:
-        return code

@@ -1,6 +1,7 @@
-"""`wirewatch demo`: the real scheduler, fetch, parser, tagger, SQLite diff and outbox against a local site.
+"""`wirewatch demo`: `bot.app.run_forever` itself (scheduler, fetch, parser, tagger, SQLite diff, outbox, console)
+against a local site whose page changes over simulated time.
 
-A `LocalSite` on 127.0.0.1 serves the snapshots of `bot.demo_data`; a simulated clock moves on a few minutes
+A `LocalSite` (`site`) on 127.0.0.1 serves the snapshots of `story`; the demo's clock moves on a few minutes
 between polls so relative time labels age as they would over half an hour. Nothing leaves the machine.
 """
 
@@ -15,20 +16,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from bot.adapters.console import ConsoleAdapter, ensure_console_subscription
-from bot.config import FetchSettings, SourceSettings
-from bot.console import StatusPrinter
-from bot.delivery import DeliveryEngine
-from bot.demo_data import STEPS, render_page
-from bot.fetch import make_client
-from bot.local_site import LocalSite
-from bot.matching import MatchIndex
-from bot.output import use_color
-from bot.pipeline import Poller, PollReport
-from bot.scheduler import PollScheduler
-from bot.store import Store
-from storage.sources import upsert_source
-from storage.subscriptions import list_active_subscriptions
+from bot.adapters.console import ConsoleAdapter
+from bot.app import Running, run_forever
+from bot.config import ConsoleSettings, FetchSettings, Settings, SourceSettings, StorageSettings
+from bot.demo.site import LocalSite
+from bot.demo.story import STEPS, render_page
+from bot.pipeline import PollReport
+from bot.status_printer import StatusPrinter, use_color
 
 __all__ = ["DemoSummary", "run_demo"]
 
@@ -46,7 +40,9 @@ class DemoSummary:
     delivered: int = 0  # messages the console adapter printed, through the outbox
 
 
-class _Clock:
+class DemoClock:
+    """The demo's time: a fixed start plus the minutes the story has moved on."""
+
     def __init__(self, start: datetime) -> None:
         self.start = start
         self.minute = 0
@@ -60,24 +56,15 @@ async def run_demo(
 ) -> DemoSummary:
     """Play every step of the demo story, printing alerts as they arrive; return what happened."""
     stream = stream or sys.stdout
-    color = use_color(stream)
-    status = StatusPrinter(stream, color=color)
+    status = StatusPrinter(stream, color=use_color(stream))
     summary = DemoSummary()
-    clock = _Clock(datetime.now(UTC).replace(second=0, microsecond=0))
+    clock = DemoClock(datetime.now(UTC).replace(second=0, microsecond=0))
     started = time.monotonic()
     done = asyncio.Event()
     step_index = 0
 
     with tempfile.TemporaryDirectory(prefix="wirewatch-demo-", dir=db_dir) as tmp:
-        db_path = str(Path(tmp) / "demo.db")
-        async with LocalSite() as site, Store(db_path) as store, make_client(read_timeout=5) as client:
-            source = SourceSettings(
-                name="zeelandnet-demo", url=site.url(PAGE), kind="wire-page", interval=interval, jitter=0
-            )
-            await store.run(upsert_source, source.name, source.url, source.kind)
-            await store.run(ensure_console_subscription, now=clock())
-            index = MatchIndex(await store.run(list_active_subscriptions))
-            engine = DeliveryEngine(store, [ConsoleAdapter(stream, color=color)], clock=clock)
+        async with LocalSite() as site:
 
             def show(index: int) -> None:
                 step = STEPS[index]
@@ -88,13 +75,14 @@ async def run_demo(
                     site.set_page(PAGE, render_page(step, clock.minute))
                 status.note(f"step {index + 1}/{len(STEPS)} (+{step.minutes} min): {step.say}", when=clock())
 
-            async def on_report(report: PollReport) -> None:
+            async def on_report(report: PollReport, running: Running) -> None:
                 nonlocal step_index
                 summary.polls += 1
                 summary.new += sum(1 for e in report.events if e.kind == "new")
                 summary.updated += sum(1 for e in report.events if e.kind == "updated")
                 if report.queued:
-                    summary.delivered += (await engine.deliver_due()).messages
+                    await running.engine.deliver_due()  # the alerts print before the next step is told
+                summary.delivered = sum(a.count for a in running.adapters if isinstance(a, ConsoleAdapter))
                 if report.seeded:
                     summary.seeded = report.items
                     status.note(
@@ -113,20 +101,34 @@ async def run_demo(
                 else:
                     done.set()
 
-            poller = Poller(
-                store=store,
-                client=client,
-                clock=clock,
-                fetch_settings=FetchSettings(backoff_base=20, backoff_max=60),
-                index=index,
+            settings = Settings(
+                storage=StorageSettings(path=str(Path(tmp) / "demo.db")),
+                fetch=FetchSettings(backoff_base=20, backoff_max=60, read_timeout=5),
+                console=ConsoleSettings(enabled=True),
+                sources=(
+                    SourceSettings(
+                        name="zeelandnet-demo",
+                        url=site.url(PAGE),
+                        kind="wire-page",
+                        interval=interval,
+                        jitter=0,
+                    ),
+                ),
             )
             show(0)
-            scheduler = PollScheduler(poller, [source], on_report)
-            scheduler.start()
+            stop = asyncio.Event()
+            run = asyncio.ensure_future(
+                run_forever(settings, stream=stream, stop=stop, clock=clock, on_report=on_report)
+            )
+            waiter = asyncio.ensure_future(done.wait())
             try:
-                await asyncio.wait_for(done.wait(), timeout=60 + interval * len(STEPS) * 3)
+                await asyncio.wait(
+                    {run, waiter}, timeout=60 + interval * len(STEPS) * 3, return_when="FIRST_COMPLETED"
+                )
             finally:
-                await scheduler.stop()
+                stop.set()
+                waiter.cancel()
+                await run
 
     elapsed = time.monotonic() - started
     status.note(

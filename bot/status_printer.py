@@ -1,15 +1,17 @@
-"""Status lines on the console: what the watcher itself is doing (baseline taken, a source failing).
+"""Status lines on the console: what the watcher itself is doing (baseline taken, a source failing), and
+whether the console gets colour.
 
 Alerts do not come through here: they go through the outbox to `bot.adapters.console.ConsoleAdapter`.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-__all__ = ["StatusPrinter"]
+__all__ = ["StatusPrinter", "use_color"]
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DIM, RESET = "\033[2m", "\033[0m"
@@ -27,3 +29,14 @@ class StatusPrinter:
         line = f"{stamp} {text}"
         self.stream.write((f"{DIM}{line}{RESET}" if self.color else line) + "\n")
         self.stream.flush()
+
+
+def use_color(stream: TextIO, setting: str = "auto") -> bool:
+    """Colour on a terminal, plain when piped; `NO_COLOR` and `FORCE_COLOR` are honoured."""
+    if setting == "always":
+        return True
+    if setting == "never" or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, TextIO
+from typing import Any
 
-from bot.alerts import alert_from_event
+from bot.alerts import alert_from_event, dateline
 from bot.formatting.plain import plain_alert
 from parsers.countries import Tags, flag
 from parsers.models import Item, iso_utc, item_to_json
@@ -23,19 +22,7 @@ __all__ = [
     "items_table",
     "tags_json",
     "tags_table",
-    "use_color",
 ]
-
-
-def use_color(stream: TextIO, setting: str = "auto") -> bool:
-    """Colour on a terminal, plain when piped; `NO_COLOR` and `FORCE_COLOR` are honoured."""
-    if setting == "always":
-        return True
-    if setting == "never" or os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return hasattr(stream, "isatty") and stream.isatty()
 
 
 def items_json(items: Sequence[Item]) -> str:
@@ -74,11 +61,7 @@ def items_table(items: Sequence[Item], *, now: datetime, color: bool = False) ->
 
 
 def _dateline(item: Item) -> str:
-    if not item.place:
-        return "-"
-    if item.agencies:
-        return f"{item.place} ({'/'.join(item.agencies)})"
-    return item.place
+    return dateline(item.place, item.agencies) or "-"
 
 
 def tags_json(tags: Tags) -> dict[str, Any]:

@@ -9,19 +9,20 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
 import click
 
-from bot import app, output
-from bot.config import ConfigError, load_settings
-from bot.demo import run_demo
 from bot.logs import configure_logging
-from storage.db import open_db
-from storage.errors import StorageError
 from storage.models import OutboxStatus
-from storage.outbox import list_outbox, outbox_counts
-from storage.sources import list_sources
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from bot.config import Settings
+
+# Commands import what they use when they run, so `wirewatch --help` or `parse` loads no chat platform,
+# scheduler or database layer it does not need.
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -80,7 +81,9 @@ def _now(value: datetime | None) -> datetime:
     return value or datetime.now(UTC)
 
 
-def _settings(config_path: Path | None) -> Any:
+def _settings(config_path: Path | None) -> Settings:
+    from bot.config import ConfigError, load_settings
+
     if config_path is None and Path("config.toml").is_file():
         config_path = Path("config.toml")
     try:
@@ -115,6 +118,10 @@ def cli(verbose: int, log_format: str) -> None:
 @format_option("table")
 def parse(target: str, base_url: str | None, now: datetime | None, fmt: str) -> None:
     """Print the items found in a page or feed (a local file or an http(s) URL)."""
+    from bot import app
+    from bot.cli import output
+    from bot.status_printer import use_color
+
     try:
         items = asyncio.run(app.parse_target(target, base_url=base_url, now=_now(now)))
     except app.AppError as exc:
@@ -122,7 +129,7 @@ def parse(target: str, base_url: str | None, now: datetime | None, fmt: str) -> 
     if fmt == "json":
         click.echo(output.items_json(items))
     else:
-        click.echo(output.items_table(items, now=_now(now), color=output.use_color(sys.stdout)))
+        click.echo(output.items_table(items, now=_now(now), color=use_color(sys.stdout)))
 
 
 @cli.command()
@@ -131,7 +138,10 @@ def parse(target: str, base_url: str | None, now: datetime | None, fmt: str) -> 
 @format_option("table")
 def tag(text: str, place: str | None, fmt: str) -> None:
     """Print the countries (and regions) TEXT is about, with the evidence for each."""
-    tags = app.tag(text, place=place)
+    from bot.cli import output
+    from parsers.countries import tag_text
+
+    tags = tag_text(text, place=place)
     if fmt == "json":
         click.echo(json.dumps(output.tags_json(tags), ensure_ascii=False, indent=2))
     else:
@@ -172,6 +182,9 @@ def poll(
     once: bool, url: str, db_path: str, kind: str, no_baseline: bool, now: datetime | None, fmt: str
 ) -> None:
     """Poll URL once against a database and print the new and edited items (JSON: [] when nothing happened)."""
+    from bot import app
+    from bot.cli import output
+
     try:
         events = asyncio.run(app.poll_once(url, db_path, now=now, baseline=not no_baseline, kind=kind))
     except app.AppError as exc:
@@ -188,6 +201,8 @@ def poll(
 @config_option
 def run(config_path: Path | None) -> None:
     """Poll every configured source until interrupted (Ctrl+C or SIGTERM), sending alerts as they come."""
+    from bot import app
+
     settings = _settings(config_path)
     try:
         asyncio.run(app.run_forever(settings))
@@ -203,6 +218,8 @@ def run(config_path: Path | None) -> None:
 )
 def demo(interval: int) -> None:
     """Play an offline demo: a local site changes over time and wirewatch reports each change once."""
+    from bot.demo import run_demo
+
     asyncio.run(run_demo(interval=interval))
 
 
@@ -217,8 +234,11 @@ def db_options(f: F) -> F:
     return config_option(f)
 
 
-def _open_existing(db_path: str | None, config_path: Path | None) -> Any:
-    path = db_path or _settings(config_path).db_path
+def _open_existing(db_path: str | None, config_path: Path | None) -> Database:
+    from storage.db import open_db
+    from storage.errors import StorageError
+
+    path = db_path or _settings(config_path).storage.path
     if not Path(path).is_file():
         raise click.ClickException(f"no database at {path} (wirewatch creates it on its first poll)")
     try:
@@ -232,6 +252,9 @@ def _open_existing(db_path: str | None, config_path: Path | None) -> Any:
 @format_option("table")
 def sources(db_path: str | None, config_path: Path | None, fmt: str) -> None:
     """Show each source's health: last poll, last success, failures in a row, last error, items seen."""
+    from bot.cli import output
+    from storage.sources import list_sources
+
     db = _open_existing(db_path, config_path)
     try:
         states = list_sources(db)
@@ -257,6 +280,9 @@ def sources(db_path: str | None, config_path: Path | None, fmt: str) -> None:
 @format_option("table")
 def outbox(db_path: str | None, config_path: Path | None, status: str | None, limit: int, fmt: str) -> None:
     """Show queued and delivered alerts, newest first, with their state and reason, and counts per state."""
+    from bot.cli import output
+    from storage.outbox import list_outbox, outbox_counts
+
     db = _open_existing(db_path, config_path)
     try:
         rows = list_outbox(db, status=status, limit=limit)  # type: ignore[arg-type]

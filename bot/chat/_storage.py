@@ -12,8 +12,8 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from bot.commands.errors import ManagedByConfig, NotSubscribed
-from bot.commands.views import (
+from bot.chat.errors import ManagedByConfig, NotSubscribed
+from bot.chat.records import (
     CONFIG_CREATOR,
     ChatSettings,
     FilterList,
