@@ -19,7 +19,14 @@ from .faults import (
     bad_request,
     rate_limited,
 )
-from .fixtures import FAST, fake_discord, make_fake_discord, point_discord_py_at, running
+from .fixtures import (
+    FAST,
+    fake_discord,
+    instant_reidentify,
+    make_fake_discord,
+    point_discord_py_at,
+    running,
+)
 from .messages import EPHEMERAL, Edit, SentMessage
 from .model import (
     ANNOUNCEMENT,
@@ -95,6 +102,7 @@ __all__ = [
     "World",
     "bad_request",
     "fake_discord",
+    "instant_reidentify",
     "make_fake_discord",
     "point_discord_py_at",
     "rate_limited",

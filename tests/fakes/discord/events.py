@@ -77,10 +77,13 @@ class Scripting:
     async def guild_create(
         self, guild: int | Guild | None = None, *, name: str = "New Guild", **kwargs: Any
     ) -> Guild:
-        """The bot joins a guild (new if none given, re-joined if it had left): GUILD_CREATE."""
+        """The bot joins a guild (a new one if none given, or one it had left): GUILD_CREATE, and the
+        client's `on_guild_join`. A guild made unavailable by `guild_delete(unavailable=True)` becomes
+        available again instead (`on_guild_available`)."""
         joined = self.world.add_guild(name, **kwargs) if guild is None else self.world.guild(ref_id(guild))
-        joined.joined = True
-        await self.dispatch("GUILD_CREATE", self.world.guild_payload(joined.id))
+        returning = joined.unavailable and joined.joined
+        joined.joined, joined.unavailable = True, False
+        await self.dispatch("GUILD_CREATE", self.world.guild_payload(joined.id, joining=not returning))
         return joined
 
     async def guild_delete(self, guild: int | Guild, *, unavailable: bool = False) -> None:
@@ -90,6 +93,7 @@ class Scripting:
         data: dict[str, Any] = {"id": str(guild_id)}
         if unavailable:
             data["unavailable"] = True
+            self.world.guild(guild_id).unavailable = True
         else:
             self.world.guild(guild_id).joined = False
         await self.dispatch("GUILD_DELETE", data)

@@ -27,7 +27,14 @@ import yarl
 
 from .server import FakeDiscord
 
-__all__ = ["FAST", "fake_discord", "make_fake_discord", "point_discord_py_at", "running"]
+__all__ = [
+    "FAST",
+    "fake_discord",
+    "instant_reidentify",
+    "make_fake_discord",
+    "point_discord_py_at",
+    "running",
+]
 
 FAST: dict[str, Any] = {"guild_ready_timeout": 0.05}
 """Client options for tests: without them `ready` fires 2 s after the last GUILD_CREATE."""
@@ -38,6 +45,16 @@ def point_discord_py_at(fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> N
     the fake for the rest of the test."""
     monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
     monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
+
+
+def instant_reidentify(client: discord.Client) -> None:
+    """Skip the 5 s discord.py sleeps before every IDENTIFY but the first (`Client.before_identify_hook`),
+    e.g. after INVALID_SESSION (`drop_gateway(resume=False)`). Patches this client object only."""
+
+    async def no_wait(shard_id: int | None, *, initial: bool = False) -> None:
+        return None
+
+    client.before_identify_hook = no_wait  # type: ignore[method-assign]
 
 
 @pytest.fixture
@@ -64,10 +81,13 @@ async def fake_discord(make_fake_discord: Callable[..., Awaitable[FakeDiscord]])
 
 @asynccontextmanager
 async def running(
-    client: discord.Client, fake: FakeDiscord, *, timeout: float = 5
+    client: discord.Client, fake: FakeDiscord, *, timeout: float = 5, reidentify_wait: bool = False
 ) -> AsyncIterator[discord.Client]:
     """Start `client` with the fake's token, wait until it has its guilds, and close it afterwards
-    (awaiting the `start()` task, whose exception, if any, is raised)."""
+    (awaiting the `start()` task, whose exception, if any, is raised). Unless `reidentify_wait`, the
+    client's 5 s wait before a second IDENTIFY is skipped (`instant_reidentify`)."""
+    if not reidentify_wait:
+        instant_reidentify(client)
     task = asyncio.create_task(client.start(fake.token), name="discord client")
     try:
         ready = asyncio.create_task(fake.wait_ready(timeout=timeout))

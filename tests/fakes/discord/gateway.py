@@ -183,10 +183,12 @@ class Gateway:
     # --- driving the client --------------------------------------------------------------------------------
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> int:
-        """Send a dispatch now, or keep it for a RESUME if the client is away; its sequence number."""
+        """Send a dispatch now, or keep it for a RESUME if the client is away; its sequence number. Without
+        a session (nobody identified yet, or it was invalidated) there is nobody to tell: 0, nothing sent;
+        the next IDENTIFY sees the world as it is then."""
         async with self._lock:
             if self.session_id is None:
-                raise RuntimeError(f"no gateway session yet: cannot dispatch {event}")
+                return 0
             if self.live and self._live is not None:
                 return await self._send_dispatch(self._live, event, data)
             self.seq += 1

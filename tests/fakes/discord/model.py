@@ -180,13 +180,15 @@ class Member:
 
 @dataclass(slots=True)
 class Guild:
-    """A guild (server). `joined` is False once the bot was removed (GUILD_DELETE)."""
+    """A guild (server). `joined` is False once the bot was removed, `unavailable` True during an outage
+    (both by GUILD_DELETE)."""
 
     id: int
     name: str
     owner_id: int
     preferred_locale: str = "en-US"
     joined: bool = True
+    unavailable: bool = False
     bot_role_id: int | None = None
     roles: dict[int, Role] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)

@@ -191,9 +191,10 @@ class World:
 
     # --- gateway shapes ------------------------------------------------------------------------------------
 
-    def guild_payload(self, guild_id: int) -> dict[str, Any]:
+    def guild_payload(self, guild_id: int, *, joining: bool = False) -> dict[str, Any]:
         """The GUILD_CREATE payload: roles, channels, threads and the bot's member (no other members: the
-        bot runs without the members intent)."""
+        bot runs without the members intent). `unavailable: false` marks a guild becoming available (after
+        READY, or after an outage); a guild the bot has just joined comes without it (`on_guild_join`)."""
         guild = self.guild(guild_id)
         channels = self.channels_of(guild_id)
         return {
@@ -216,7 +217,6 @@ class World:
             "system_channel_id": None,
             "joined_at": JOINED_AT,
             "large": False,
-            "unavailable": False,
             "member_count": len(guild.members),
             "roles": [r.to_api() for r in guild.roles.values()],
             "emojis": [],
@@ -229,7 +229,7 @@ class World:
             "stage_instances": [],
             "guild_scheduled_events": [],
             "soundboard_sounds": [],
-        }
+        } | ({} if joining else {"unavailable": False})
 
     def application_payload(self) -> dict[str, Any]:
         """`GET /oauth2/applications/@me`."""
