@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 import aiohttp
@@ -92,16 +92,24 @@ async def test_login_ready_and_guild_create(scene: Scene, client: discord.Client
     await asyncio.wait_for(client.wait_until_ready(), 1)
 
 
-async def test_the_gateway_speaks_zlib_stream_when_asked_and_text_otherwise(
-    make_fake_discord: object,
+async def test_the_gateway_speaks_zlib_stream_when_asked_or_text(
+    make_fake_discord: Callable[..., Awaitable[FakeDiscord]],
 ) -> None:
     for compress in (True, False):
-        fake = await make_fake_discord(compress=compress)  # type: ignore[operator]
+        fake = await make_fake_discord(compress=compress)
         fake.add_guild()
         bot = new_client()
         async with running(bot, fake):
             assert len(bot.guilds) == 1
-        assert fake.gateway.connections[0].query["compress"] == "zlib-stream"
+        [connection] = fake.gateway.connections
+        assert connection.query["compress"] == "zlib-stream" and connection.compressed is compress
+
+
+async def test_running_raises_what_start_raised(scene: Scene) -> None:
+    scene.fake.rest.token = "rotated"
+    with pytest.raises(discord.LoginFailure):
+        async with running(new_client(), scene.fake):
+            pytest.fail("the client should not have started")
 
 
 async def test_a_wrong_token_is_a_login_failure(scene: Scene) -> None:
@@ -158,22 +166,34 @@ def news_tree(client: discord.Client, seen: list[tuple[str, object]]) -> app_com
         await interaction.edit_original_response(content=f"Subscribed {channel.mention}")
         await interaction.followup.send("One more thing", ephemeral=True)
 
+    @news.command(name="notify", description="Mention a role in alerts")
+    async def notify(interaction: discord.Interaction, role: discord.Role) -> None:
+        seen.append(("notify", (role.id, role.name)))
+        await interaction.response.send_message(f"Will mention {role.name}")
+
     tree.add_command(news)
     return tree
 
 
+@dataclass
+class NewsBot:
+    client: discord.Client
+    tree: app_commands.CommandTree
+    seen: list[tuple[str, object]]
+
+
 @pytest.fixture
-async def news_bot(scene: Scene) -> AsyncIterator[tuple[discord.Client, list[tuple[str, object]]]]:
+async def news_bot(scene: Scene) -> AsyncIterator[NewsBot]:
     bot = new_client()
     seen: list[tuple[str, object]] = []
     tree = news_tree(bot, seen)
     async with running(bot, scene.fake):
         await tree.sync()
         await tree.sync(guild=discord.Object(scene.guild.id))  # nothing for the guild: an empty list
-        yield bot, seen
+        yield NewsBot(bot, tree, seen)
 
 
-async def test_tree_sync_is_recorded_and_answered_with_ids(scene: Scene, news_bot: object) -> None:
+async def test_tree_sync_is_recorded_and_answered_with_ids(scene: Scene, news_bot: NewsBot) -> None:
     fake = scene.fake
     (scope, sent), (guild_scope, guild_sent) = fake.command_syncs
     assert scope is None and guild_scope == scene.guild.id and guild_sent == []
@@ -185,12 +205,12 @@ async def test_tree_sync_is_recorded_and_answered_with_ids(scene: Scene, news_bo
     assert by_name["subscribe"]["type"] == 1
     [registered] = fake.commands()
     assert int(registered["id"]) and registered["application_id"] == str(fake.application_id)
+    [fetched] = await news_bot.tree.fetch_commands()
+    assert fetched.id == int(registered["id"]) and fetched.name == "news"
 
 
-async def test_a_slash_command_is_answered_ephemerally(
-    scene: Scene, news_bot: tuple[discord.Client, list]
-) -> None:
-    _, seen = news_bot
+async def test_a_slash_command_is_answered_ephemerally(scene: Scene, news_bot: NewsBot) -> None:
+    seen = news_bot.seen
     reply = await scene.fake.interact(
         scene.guild, scene.alerts, scene.alice, "news countries add", {"country": "UA"}, locale="nl"
     )
@@ -200,17 +220,33 @@ async def test_a_slash_command_is_answered_ephemerally(
     assert seen == [("add", ("UA", discord.Locale.dutch, True))]  # Alice's role has Manage Server
 
 
-async def test_permissions_can_be_set_per_interaction(
-    scene: Scene, news_bot: tuple[discord.Client, list]
-) -> None:
-    _, seen = news_bot
+async def test_permissions_can_be_set_per_interaction(scene: Scene, news_bot: NewsBot) -> None:
+    seen = news_bot.seen
     await scene.fake.interact(
         scene.guild, scene.alerts, scene.alice, "news countries add", {"country": "NL"}, permissions=0
     )
     assert seen == [("add", ("NL", discord.Locale.american_english, False))]
 
 
-async def test_autocomplete_returns_the_choices(scene: Scene, news_bot: object) -> None:
+async def test_role_options_are_resolved(scene: Scene, news_bot: NewsBot) -> None:
+    seen = news_bot.seen
+    reply = await scene.fake.interact(
+        scene.guild, scene.alerts, scene.alice, "news notify", {"role": scene.admins}
+    )
+    assert reply.content == "Will mention Beheer" and not reply.ephemeral
+    assert seen == [("notify", (scene.admins.id, "Beheer"))]
+    data = scene.fake.interactions[-1].payload["data"]
+    assert data["options"][0]["options"] == [{"name": "role", "type": 8, "value": str(scene.admins.id)}]
+    assert list(data["resolved"]["roles"]) == [str(scene.admins.id)]
+
+
+async def test_a_slash_command_in_a_dm(scene: Scene, news_bot: NewsBot) -> None:
+    reply = await scene.fake.interact(None, 555, scene.alice, "news countries add", {"country": "US"})
+    assert reply.content == "Following US"
+    assert scene.fake.interactions[-1].payload["context"] == 1
+
+
+async def test_autocomplete_returns_the_choices(scene: Scene, news_bot: NewsBot) -> None:
     reply = await scene.fake.autocomplete(
         scene.guild, scene.alerts, scene.alice, "news countries add", {"country": "u"}, focused="country"
     )
@@ -219,9 +255,9 @@ async def test_autocomplete_returns_the_choices(scene: Scene, news_bot: object) 
 
 
 async def test_a_deferred_answer_resolves_to_its_final_edit_and_keeps_followups(
-    scene: Scene, news_bot: tuple[discord.Client, list]
+    scene: Scene, news_bot: NewsBot
 ) -> None:
-    _, seen = news_bot
+    seen = news_bot.seen
     reply = await scene.fake.interact(
         scene.guild, scene.alerts, scene.alice, "news subscribe", {"channel": scene.alerts, "keywords": 3}
     )
@@ -235,7 +271,7 @@ async def test_a_deferred_answer_resolves_to_its_final_edit_and_keeps_followups(
 
 
 async def test_the_fake_refuses_commands_the_discord_client_could_not_send(
-    scene: Scene, news_bot: object
+    scene: Scene, news_bot: NewsBot
 ) -> None:
     fake = scene.fake
     with pytest.raises(ValueError, match="no subcommand"):
@@ -458,6 +494,7 @@ async def test_a_dropped_gateway_resumes_and_replays_what_was_missed(scene: Scen
     bot = new_client()
     async with running(bot, fake):
         await fake.gateway.drop(resume=True)
+        assert not fake.gateway.live
         await fake.dispatch("GUILD_DELETE", {"id": str(scene.guild.id)})  # while the client is away
         resume = await fake.wait_for_resume(1)
         await fake.wait_ready()
@@ -480,7 +517,7 @@ async def test_an_invalid_session_makes_the_client_identify_again(scene: Scene) 
         assert bot.get_guild(scene.guild.id) is not None
 
 
-async def test_interactions_work_after_a_resume(scene: Scene, news_bot: object) -> None:
+async def test_interactions_work_after_a_resume(scene: Scene, news_bot: NewsBot) -> None:
     await scene.fake.drop_gateway(resume=True)
     reply = await scene.fake.interact(
         scene.guild, scene.alerts, scene.alice, "news countries add", {"country": "UA"}

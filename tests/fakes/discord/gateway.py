@@ -90,9 +90,9 @@ class Gateway:
     async def _handle(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(max_msg_size=0)
         await ws.prepare(request)
-        connection = GatewayConnection(len(self.connections) + 1, request.path, dict(request.query))
-        self.connections.append(connection)
         compress = self.compress and request.query.get("compress") == "zlib-stream"
+        connection = GatewayConnection(len(self.connections) + 1, request.path, dict(request.query), compress)
+        self.connections.append(connection)
         sock = _Socket(ws, connection, compress)
         self._sockets.add(sock)
         self.changes.changed()

@@ -53,7 +53,12 @@ class ParsedRequest:
     files: list[tuple[str, int]] = field(default_factory=list)
 
     def id(self, name: str) -> int:
-        return int(self.params[name])
+        try:
+            return int(self.params[name])
+        except ValueError:
+            raise HttpError(
+                bad_request(errors={name: {"_errors": [{"code": "NUMBER_TYPE_COERCE"}]}})
+            ) from None
 
     def body(self) -> dict[str, Any]:
         if not isinstance(self.json, dict):

@@ -34,11 +34,13 @@ class RestCall:
 @dataclass(frozen=True, slots=True)
 class GatewayConnection:
     """One WebSocket connection to the gateway: the path it asked for (`/resume` when discord.py used the
-    `resume_gateway_url` of READY) and its query (`v`, `encoding`, `compress`)."""
+    `resume_gateway_url` of READY), its query (`v`, `encoding`, `compress`), and whether the fake answered
+    with zlib-stream binary frames (`compressed`) or text."""
 
     number: int
     path: str
     query: dict[str, str]
+    compressed: bool
 
 
 @dataclass(slots=True)
