@@ -267,6 +267,8 @@ async def test_a_deferred_answer_resolves_to_its_final_edit_and_keeps_followups(
     assert [e["content"] for e in reply.original.edits] == ["Working...", f"Subscribed <#{scene.alerts.id}>"]  # type: ignore[union-attr]
     assert followup.content == "One more thing" and followup.ephemeral
     assert seen == [("subscribe", (scene.alerts.id, 3))]
+    routes = [c.route for c in scene.fake.calls if c.target == reply.id]
+    assert routes == ["interaction_callback", "edit_original", "edit_original", "followup"]
     assert scene.fake.messages(scene.alerts) == []  # interaction replies are not channel posts
 
 

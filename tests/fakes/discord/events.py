@@ -112,8 +112,9 @@ class Scripting:
 
     async def drop_gateway(self, *, resume: bool = True, wait: bool = True, timeout: float = 5) -> None:
         """Cut the gateway session: `resume=True` closes the socket with 4000 and discord.py RESUMEs;
-        `resume=False` sends INVALID_SESSION (d=false) and it IDENTIFYs again. With `wait`, return once the
-        client is back and has handled everything sent so far."""
+        `resume=False` sends INVALID_SESSION (d=false) and it IDENTIFYs again, after the 5 s discord.py
+        sleeps before any IDENTIFY but the first (`instant_reidentify(client)` skips it; `running()` does).
+        With `wait`, return once the client is back and has handled everything sent so far."""
         resumes, identifies = len(self.gateway.resumes), len(self.gateway.identifies)
         await self.gateway.drop(resume=resume)
         if not wait:

@@ -3,6 +3,16 @@
 Every answer carries `Content-Type: application/json` exactly (discord.py parses JSON only then) and
 `X-RateLimit-*` headers with plenty remaining (without them discord.py waits before each request).
 Bot routes need `Authorization: Bot <token>` (401 otherwise); webhook and interaction routes need none.
+
+Route names (for `FakeDiscord.fail`, `calls_to`, `wait_for_call`), with the target a fault can aim at:
+- bot: `get_me`, `application_info`, `gateway`, `gateway_bot`; `get_commands` / `sync_commands` (guild id,
+  None for global); `get_guild`, `guild_channels` (guild id)
+- channels (channel id): `get_channel`, `send_message`, `get_message`, `edit_message`, `delete_message`,
+  `create_webhook`, `channel_webhooks`
+- webhooks (webhook id): `get_webhook`, `execute_webhook`, `get_webhook_message`, `edit_webhook_message`,
+  `delete_webhook_message`
+- interactions (interaction id): `interaction_callback`, `followup`, `get_original`, `edit_original`,
+  `delete_original`, `get_followup`, `edit_followup`, `delete_followup`
 """
 
 from __future__ import annotations
@@ -95,9 +105,9 @@ class RestApi:
         self._routes = [(m, _pattern(t), name, h, target, auth) for m, t, name, h, target, auth in table]
         self._for_interactions: dict[str, tuple[str, Callable[..., Answer]]] = {
             "execute_webhook": ("followup", p.followup),
-            "get_webhook_message": ("get_original", p.get_interaction_message),
-            "edit_webhook_message": ("edit_original", p.edit_interaction_message),
-            "delete_webhook_message": ("delete_original", p.delete_interaction_message),
+            "get_webhook_message": ("get_{}", p.get_interaction_message),
+            "edit_webhook_message": ("edit_{}", p.edit_interaction_message),
+            "delete_webhook_message": ("delete_{}", p.delete_interaction_message),
         }
 
     def app(self) -> web.Application:
@@ -166,7 +176,9 @@ class RestApi:
             if target_group == "webhook" and name in self._for_interactions:
                 reply = self.posting.interaction_for(target or 0, req.params["token"])
                 if reply is not None:
-                    name, special = self._for_interactions[name]
+                    template, special = self._for_interactions[name]
+                    which = "original" if req.params.get("message") == "@original" else "followup"
+                    name = template.format(which)
                     return (lambda r, reply=reply, special=special: special(r, reply)), name, reply.id
             return handler, name, target
         raise HttpError(_NOT_ALLOWED if allowed else _NOT_FOUND)
