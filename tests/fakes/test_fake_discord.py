@@ -436,7 +436,7 @@ async def test_a_refusing_outage_is_a_connection_error_then_recovers(
 ) -> None:
     fake = scene.fake
     await fake.outage("refuse")
-    for _ in range(2):  # a kept-alive connection is dropped; a new one is refused
+    for _ in range(2):  # dropped on a kept-alive connection, refused on a new one
         with pytest.raises(aiohttp.ClientConnectionError):
             await client.get_partial_messageable(scene.alerts.id).send("x")
     await fake.end_outage()
@@ -530,3 +530,24 @@ async def test_interactions_work_after_a_resume(scene: Scene, news_bot: NewsBot)
 async def test_nothing_broke_inside_the_fake(scene: Scene, client: discord.Client) -> None:
     await client.get_partial_messageable(scene.alerts.id).send("x")
     assert scene.fake.internal_errors == []
+
+
+async def test_an_auto_sharded_client_connects_too(scene: Scene) -> None:
+    bot = discord.AutoShardedClient(intents=GUILDS_ONLY, **FAST)  # type: ignore[arg-type]
+    async with running(bot, scene.fake):
+        assert bot.get_guild(scene.guild.id) is not None
+    assert scene.fake.identifies[0]["shard"] == [0, 1]
+    assert scene.fake.calls_to("gateway_bot")
+
+
+async def test_channels_can_be_fetched(scene: Scene, client: discord.Client) -> None:
+    channel = await client.fetch_channel(scene.alerts.id)
+    thread = await client.fetch_channel(scene.thread.id)
+    assert isinstance(channel, discord.TextChannel) and channel.name == "alerts"
+    assert isinstance(thread, discord.Thread) and thread.parent_id == scene.alerts.id
+    with pytest.raises(discord.NotFound):
+        await client.fetch_channel(1234567890123456789)
+    guild = client.get_guild(scene.guild.id)
+    assert guild is not None and guild.me is not None
+    perms = guild.get_channel(scene.alerts.id).permissions_for(guild.me)  # type: ignore[union-attr]
+    assert perms.send_messages and perms.embed_links and not perms.manage_guild

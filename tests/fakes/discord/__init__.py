@@ -1,7 +1,9 @@
 """A fake Discord (REST API + gateway on 127.0.0.1) for tests that run the real discord.py against it.
 
-See `server.py` for `FakeDiscord`, `fixtures.py` for the pytest fixtures and `running()`, `faults.py` for
-error answers and how discord.py reacts to them, `interactions.py` for slash-command payloads.
+See `server.py` for `FakeDiscord`, `events.py` for driving the client through the gateway (guild events,
+dropped sessions, slash commands), `fixtures.py` for the pytest fixtures and `running()`, `faults.py` for
+error answers and how discord.py reacts to them, `rest.py` for the route names, `interactions.py` for
+slash-command payloads.
 """
 
 from .faults import (
