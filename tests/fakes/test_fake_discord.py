@@ -533,7 +533,7 @@ async def test_nothing_broke_inside_the_fake(scene: Scene, client: discord.Clien
 
 
 async def test_an_auto_sharded_client_connects_too(scene: Scene) -> None:
-    bot = discord.AutoShardedClient(intents=GUILDS_ONLY, **FAST)  # type: ignore[arg-type]
+    bot = discord.AutoShardedClient(intents=GUILDS_ONLY, **FAST)
     async with running(bot, scene.fake):
         assert bot.get_guild(scene.guild.id) is not None
     assert scene.fake.identifies[0]["shard"] == [0, 1]
