@@ -8,7 +8,11 @@ it, a lead that opens like a sentence, and a place that is not a common label ("
 `match_dateline` only checks the pattern at one offset. `find_datelines` also demands that the dateline
 opens a segment: the text start, a new line, right after a time label ("...8 minuten geledenMEITAR (ANP)"),
 a caller-given boundary (the start of a text node), or, for datelines with agencies, right after the end of
-a sentence or glued to the text before it. Capitals inside a sentence ("zei de NAVO - ") are no dateline.
+a sentence or glued to the text before it; a regional dateline opens glued to a lower-case letter (a title
+running into it: "Bruinvis aangespoeldDOMBURG - "). Capitals inside a sentence ("zei de NAVO - ") are no
+dateline, and neither is the tail of a place name ("STAD" of "MEXICO-STAD", "ANTON AM ARLBERG" of
+"ST. ANTON AM ARLBERG"): a dateline never starts right after a hyphen inside a word or after a place-name
+abbreviation's period.
 """
 
 from __future__ import annotations
@@ -29,16 +33,18 @@ def _word_set(words: str) -> frozenset[str]:
 
 _UP = "A-Z" + "".join(chr(c) for c in range(0xC0, 0x250) if chr(c).isupper())
 _SPACE = r"[ \u00a0]"
-_WORD = rf"['’]?[{_UP}](?:[{_UP}]|['’](?=[{_UP}]))*\.?"
+# a word in capitals; only "'S-" and "'T " open with an apostrophe ("'S-HERTOGENBOSCH"): any other quote
+# before capitals closes a title glued to the dateline ("... van de wet'WASHINGTON (ANP) - ")
+_WORD = rf"(?:['’](?=[ST][ -]))?[{_UP}](?:[{_UP}]|['’](?=[{_UP}]))*\.?"
 _SEP = rf"(?:{_SPACE}+|{_SPACE}?/{_SPACE}?|-)"
 _AGENCY = r"[A-Za-z][A-Za-z0-9.&'-]{0,19}(?: [A-Z][A-Za-z0-9.&'-]{0,19}){0,2}"
 _DATELINE = re.compile(
-    rf"(?<![{_UP}'’])(?P<place>{_WORD}(?:{_SEP}{_WORD}){{0,5}})"
+    rf"(?<![{_UP}])(?<![{_UP}]['’])(?P<place>{_WORD}(?:{_SEP}{_WORD}){{0,5}})"
     rf"(?:\s*\(\s*(?P<agencies>{_AGENCY}(?:\s*/\s*{_AGENCY})*)\s*\)\s*(?:-\s+|[–—]\s*)"
     rf"|{_SPACE}+[-–—]\s+)"
     r"(?=\S)"
 )
-_CANDIDATE = re.compile(rf"(?<![{_UP}'’])['’]?[{_UP}]")
+_CANDIDATE = re.compile(rf"(?<![{_UP}'’])['’](?=[ST][ -])|(?<![{_UP}])(?<![{_UP}]['’])[{_UP}]")
 _LONGEST = 160  # no dateline is longer: place, agencies, dash
 # Words in capitals that open labels or kickers, not places: "LET OP - ", "UPDATE - ", "AFP - Geral".
 _NOT_PLACES = _word_set(
@@ -49,6 +55,9 @@ _NOT_PLACES = _word_set(
     ANP AFP AP RTR REUTERS DPA ANSA EFE DW BELGA BLOOMBERG UPI TASS XINHUA NOVUM"""
 )
 _SENTENCE_END = frozenset('.!?…"”’»)')
+# Abbreviations that open a place name in capitals: "ST. ANTON AM ARLBERG", "FT. LAUDERDALE", "MT. VERNON".
+_PLACE_ABBREVIATIONS = _word_set("ST STE STS SS FT MT PT")
+_ABBREVIATION = re.compile(rf"(?<![{_UP}])([{_UP}]{{1,3}})\.$")
 _LEAD_OPENERS = frozenset("\"'“‘„«(")
 _LINE_BREAKS = frozenset("\n\r\f\v\u2028\u2029")
 
@@ -85,12 +94,18 @@ def match_dateline(text: str, pos: int = 0) -> Dateline | None:
 
 
 def find_datelines(
-    text: str, *, boundaries: Collection[int] = (), labels: Sequence[tuple[int, int]] | None = None
+    text: str,
+    *,
+    boundaries: Collection[int] = (),
+    labels: Sequence[tuple[int, int]] | None = None,
+    openers: Collection[int] = (),
 ) -> list[Dateline]:
     """Every dateline in `text` that opens a segment, in order.
 
     `boundaries` are extra offsets where a segment starts (text-node starts); `labels` are the spans
-    `find_time_labels(text)` gives, when the caller already has them.
+    `find_time_labels(text)` gives, when the caller already has them; `openers` are offsets where even a
+    regional dateline after a word opens a segment (the words before it are a title in their own element:
+    "<b>Storm</b> DOMBURG - ...").
     """
     label_ends: set[int] | None = None if labels is None else {end for _, end in labels}
     found: list[Dateline] = []
@@ -99,10 +114,12 @@ def find_datelines(
         if dash < done:
             continue
         for candidate in _CANDIDATE.finditer(text, max(done, dash - _LONGEST), dash):
+            if _inside_place(text, candidate.start()):
+                continue
             dateline = match_dateline(text, candidate.start())
             if dateline is None or dateline.end <= dash:
                 continue
-            opens = _opens_segment(text, dateline, boundaries)
+            opens = True if dateline.start in openers else _opens_segment(text, dateline, boundaries)
             if opens is None:  # only a time label right before it can make this a segment start
                 if label_ends is None:
                     label_ends = {end for _, end in find_time_labels(text)}
@@ -142,4 +159,17 @@ def _opens_segment(text: str, dateline: Dateline, boundaries: Collection[int]) -
         return True
     if dateline.agencies and (before == start or previous in _SENTENCE_END):
         return True
+    if before == start and previous.islower():  # a title glued to a regional dateline
+        return True
     return None if previous.isalnum() else False
+
+
+def _inside_place(text: str, start: int) -> bool:
+    """Whether `start` continues a place name in capitals: right after "MEXICO-" or "ST. "."""
+    if start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha():
+        return True
+    before = _start_after_spaces(text, start)
+    if before == 0 or text[before - 1] != ".":
+        return False
+    abbreviation = _ABBREVIATION.search(text, max(0, before - 5), before)
+    return abbreviation is not None and abbreviation.group(1) in _PLACE_ABBREVIATIONS

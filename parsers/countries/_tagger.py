@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-import ahocorasick
+import ahocorasick  # type: ignore[import-not-found, unused-ignore]  # a C extension without stubs
 
 from parsers.countries._data import Ambiguity, Form, dataset, gazetteer, place_key
 from parsers.countries._text import detect_language, fold_key, fold_text, word_set

@@ -6,7 +6,7 @@ import io
 from datetime import datetime
 from typing import Any
 
-import feedparser
+import feedparser  # type: ignore[import-untyped, unused-ignore]  # ships no type information
 
 from parsers.errors import NotFeedError
 from parsers.feeds._dates import from_localised_rfc822, from_struct

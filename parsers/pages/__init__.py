@@ -48,7 +48,8 @@ def parse_wire_page(
         raise NotHtmlError("the body is not an HTML page")
     if selectors is not None:
         check_selectors(selectors)
-    if (b"<" if isinstance(html, bytes) else "<") not in html[:65536]:
+    head = html[:65536]
+    if not (b"<" in head if isinstance(head, bytes) else "<" in head):
         html = plain_text_page(html)  # text/plain: its line breaks are the only structure it has
     tree = LexborHTMLParser(parser_input(html))
     tree.strip_tags(STRIP)

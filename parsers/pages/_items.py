@@ -7,6 +7,7 @@ too (a category link is no item's link).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from datetime import datetime
 
@@ -15,17 +16,19 @@ from selectolax.lexbor import LexborNode
 from parsers.datelines import find_datelines
 from parsers.identity import canonical_url, content_hash, normalize_space, text_uid
 from parsers.models import Item
+from parsers.pages._labels import find_labels
 from parsers.pages._layout import Layout, layout
 from parsers.pages._shared import absolute
 from parsers.pages._slots import (
     Slot,
-    find_labels,
     find_slots,
     label_after,
     label_before,
+    loose_labels,
     order_score,
     too_much_text,
 )
+from parsers.pages._ties import Ties
 from parsers.pages._titles import assign_titles, title_text
 from parsers.times import find_time_labels, parse_time_label
 
@@ -37,16 +40,19 @@ def text_items(root: LexborNode, now: datetime, base_url: str | None) -> list[It
     lay = layout(root)
     text = lay.text
     spans = find_time_labels(text)
-    datelines = find_datelines(lay.dateline_text(), boundaries=lay.boundaries, labels=spans)
+    page_text = lay.dateline_text()
+    datelines = find_datelines(page_text, boundaries=lay.boundaries, labels=spans, openers=lay.openers)
     if not datelines:
         return []
-    labels = find_labels(lay, spans)
-    slots = find_slots(lay, datelines, labels)
-    inside = [slot.container for slot in slots if slot.container]
-    loose = [lab for lab in labels if not any(c[0] <= lab.start and lab.end <= c[1] for c in inside)]
-    unlabelled = [slot for slot in slots if slot.label is None]
-    after = [label_after(text, slot, loose) for slot in unlabelled]
-    before = [label_before(text, slot, loose) for slot in unlabelled]
+    labels = find_labels(lay, spans, page_text)
+    ties = Ties(lay, labels)
+    slots = find_slots(lay, datelines, labels, ties)
+    loose = loose_labels(slots, labels)
+    # a slot without a label of its own takes one found outside containers only as part of a list of
+    # such slots (its neighbour shares its list); an article's lead beside a list takes none
+    unlabelled = [slot for index, slot in enumerate(slots) if slot.label is None and _in_run(slots, index)]
+    after = [label_after(text, slot, loose, ties) for slot in unlabelled]
+    before = [label_before(text, slot, loose, ties) for slot in unlabelled]
     # the order the page uses gives more items a label; on a tie, the one with labels closer to the leads
     time_first = order_score(text, unlabelled, before, True) > order_score(text, unlabelled, after, False)
     for slot, lab in zip(unlabelled, before if time_first else after, strict=True):
@@ -54,12 +60,32 @@ def text_items(root: LexborNode, now: datetime, base_url: str | None) -> list[It
     keep = {
         index
         for index, slot in enumerate(slots)
-        if slot.label is not None and not (slot.container and too_much_text(text, slot))
+        if slot.label is not None
+        and not (slot.container and too_much_text(text, slot))
+        and not _article_lead(lay, slots, index)
     }
     assign_titles(lay, slots, labels, time_first, keep)
     shared = _shared_links(lay, [slot for index, slot in enumerate(slots) if index in keep])
     items = [_item(lay, slot, now, base_url, shared) for index, slot in enumerate(slots) if index in keep]
     return [item for item in items if item is not None]
+
+
+def _article_lead(lay: Layout, slots: list[Slot], index: int) -> bool:
+    """Whether the slot is the lead of the page's article beside a list of items: no neighbour shares its
+    list, and its container holds the page's title (an h1)."""
+    slot = slots[index]
+    if slot.scope is None or slot.container is None or _in_run(slots, index):
+        return False
+    first, last = slot.container
+    at = bisect_left(lay.page_titles, first)
+    return at < len(lay.page_titles) and lay.page_titles[at] < last
+
+
+def _in_run(slots: list[Slot], index: int) -> bool:
+    scope = slots[index].scope
+    return scope is not None and any(
+        0 <= other < len(slots) and slots[other].scope == scope for other in (index - 1, index + 1)
+    )
 
 
 def _shared_links(lay: Layout, slots: list[Slot]) -> set[str]:

@@ -1,6 +1,10 @@
 """The page as one text: whitespace inside text nodes collapses to one space, block elements and `<br>`
 become line breaks, the text of sibling elements is separated by a space (a *soft break*), and the offsets
 of links, headings, `<time>` elements and every element's range are kept.
+
+It also notes the elements that wall off a part of the page (*barriers*: sections, articles, asides,
+navigation, page headers and footers, dialogs, forms, and elements with such an ARIA role): a time label
+never reaches a dateline across one of them.
 """
 
 from __future__ import annotations
@@ -26,6 +30,12 @@ _BLOCKS = _word_set(
     "h1 h2 h3 h4 h5 h6 header hgroup html li main nav ol p pre section summary table tbody td tfoot th thead tr ul"
 )
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_SECTIONING = frozenset({"article", "section", "aside", "nav"})
+_WALLS = _SECTIONING | {"dialog", "form", "menu"}
+_PAGE_PARTS = frozenset({"header", "footer"})  # a wall only for the page, not inside an article or section
+_WALL_ROLES = _word_set(
+    "navigation banner contentinfo complementary dialog alertdialog search region article feed menu menubar"
+)
 _BREAKS = frozenset({"br", "hr"})
 _SPACES = re.compile(r"\s+")
 
@@ -41,8 +51,13 @@ class Layout:
     ranges: dict[int, tuple[int, int]]  # element id -> its text range
     links: list[tuple[int, int, str]]  # (start, end, href) of every <a href>
     headings: list[tuple[int, int]]  # text ranges of h1-h6
+    page_titles: list[int]  # start offsets of the h1s (an article's title, never a list item's)
     times: list[tuple[int, int, str]]  # (start, end, datetime attribute) of every <time datetime>
     soft_breaks: list[int]  # offsets of the spaces between the text of sibling elements
+    barriers: set[int]  # ids of the elements that wall off a part of the page (see the module docstring)
+    openers: set[
+        int
+    ]  # text-node starts after the text of inline elements alone on their line ("<b>Kop</b> X")
 
     def dateline_text(self) -> str:
         """The text with a line break at every soft break: where a dateline may open a segment.
@@ -62,27 +77,34 @@ def layout(root: LexborNode) -> Layout:
     """Flatten the tree under `root` into one text, in document order."""
     parts: list[str] = []
     size = 0
-    lay = Layout("", [], [], set(), {}, [], [], [], [])
+    lay = Layout("", [], [], set(), {}, [], [], [], [], [], set(), set())
     path: list[int] = []  # ids of the open elements
     opened: list[tuple[str, dict[str, str | None], int]] = []  # their tag, attributes and start
     skipping = 0  # open elements whose text does not count (svg, select...)
+    sections = 0  # open sectioning elements (and <main>): a <header> inside one is no page header
+    line: tuple[int, ...] | None = None  # the open elements every text node of the current line shares
 
     def line_break() -> None:
-        nonlocal size
+        nonlocal size, line
+        line = None
         if parts and parts[-1] != "\n":
             parts.append("\n")
             size += 1
 
     def close() -> None:
-        nonlocal skipping
+        nonlocal skipping, sections
         tag, attrs, start = opened.pop()
         lay.ranges[path.pop()] = (start, size)
         if tag in _SKIP:
             skipping -= 1
+        if tag in _SECTIONING or tag == "main":
+            sections -= 1
         elif tag == "a" and attrs.get("href"):
             lay.links.append((start, size, attrs["href"] or ""))
         elif tag in _HEADINGS:
             lay.headings.append((start, size))
+            if tag == "h1":
+                lay.page_titles.append(start)
         elif tag == "time" and attrs.get("datetime"):
             lay.times.append((start, size, attrs["datetime"] or ""))
         if tag in _BLOCKS:
@@ -114,9 +136,14 @@ def layout(root: LexborNode) -> Layout:
                     lay.soft_breaks.append(size)
                     parts.append(" ")
                     size += 1
+            here = tuple(path)
+            first = size + (1 if chunk[0] == " " else 0)
+            if line is not None and len(line) > len(here) and line[: len(here)] == here:
+                lay.openers.add(first)  # "<p><b>Storm</b> DOMBURG - ...": only a child's text before it
+            line = here if line is None else line[: _shared(line, here)]
             lay.run_starts.append(size)
-            lay.run_paths.append(tuple(path))
-            lay.boundaries.add(size + (1 if chunk[0] == " " else 0))
+            lay.run_paths.append(here)
+            lay.boundaries.add(first)
             parts.append(chunk)
             size += len(chunk)
             continue
@@ -126,14 +153,36 @@ def layout(root: LexborNode) -> Layout:
         if tag in _BLOCKS or tag in _BREAKS:
             line_break()
         path.append(node.mem_id)
-        opened.append((tag, node.attributes if tag in ("a", "time") else {}, size))
+        attrs = node.attributes if tag in ("a", "time", "div", "section", "ul", "header", "footer") else {}
+        opened.append((tag, attrs, size))
         skipping += tag in _SKIP
+        if _is_wall(tag, attrs.get("role"), sections):
+            lay.barriers.add(node.mem_id)
+        if tag in _SECTIONING or tag == "main":
+            sections += 1
     while path:
         close()
     lay.text = "".join(parts)
     lay.links.sort()
     lay.headings.sort()
+    lay.page_titles.sort()
     return lay
+
+
+def _is_wall(tag: str, role: str | None, sections: int) -> bool:
+    if tag in _WALLS or (tag in _PAGE_PARTS and not sections):
+        return True
+    return bool(role) and any(word in _WALL_ROLES for word in (role or "").lower().split())
+
+
+def _shared(a: tuple[int, ...], b: tuple[int, ...]) -> int:
+    """How many open elements `a` and `b` share, from the root."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 def _siblings(path: list[int], run_paths: list[tuple[int, ...]]) -> bool:

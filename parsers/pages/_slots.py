@@ -1,28 +1,29 @@
-"""Labels and slots: the time labels of the flattened page, and per dateline its lead, container and label.
+"""Slots: per dateline its lead, container and label.
 
 A dateline's *container* is the largest element holding this dateline and no other; when it exists, the label
 comes from inside it. Without one, the label is picked later by `label_after` or `label_before`, whichever
-order the whole page uses more (`order_score`).
+order the whole page uses more (`order_score`). So is a label glued before the dateline in the dateline's own
+element ("<p>8 minuten geledenMEITAR (ANP) - ...</p>"): it may end the item before (it is *released*).
+Every label must be tied to its dateline (`_ties`). A lead ends at the first label after its dateline
+("...aanstoot aan.8 minuten geledenNetanyahu dreigtMEITAR (ANP/AFP) - ...").
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import datetime
 
 from parsers.datelines import Dateline
-from parsers.identity import normalize_space
+from parsers.pages._labels import Label, Labels, path_at
 from parsers.pages._layout import Layout
-from parsers.pages._shared import READ_MORE, exact_datetime
+from parsers.pages._shared import READ_MORE
+from parsers.pages._ties import Ties
 
 __all__ = [
-    "Label",
     "Slot",
-    "find_labels",
     "find_slots",
     "label_after",
     "label_before",
+    "loose_labels",
     "order_score",
     "too_much_text",
 ]
@@ -31,16 +32,6 @@ _FILLER = str.maketrans(dict.fromkeys(" \n\t·•|-–—:,;"))
 _MAX_FILLER = 200  # text allowed between a lead and a label outside any container (a title, "lees meer")
 _MAX_EXTRA = 500  # text a container may hold besides its lead and label: a title, a kicker, "lees meer"
 _MAX_TRAILING = 150  # of which after the lead: "lees meer", share buttons; never another paragraph
-
-
-@dataclass(frozen=True, slots=True)
-class Label:
-    """A time label at `text[start:end]`."""
-
-    start: int
-    end: int
-    text: str  # the visible label, whitespace-normalised
-    exact: datetime | None = None  # from <time datetime>
 
 
 @dataclass(slots=True)
@@ -58,32 +49,21 @@ class Slot:
     loose: bool = False  # the label was found outside any container, by the page's label order
     title: tuple[int, int] | None = None
     lead_stop: int = 0  # where the lead's line or element ends, before "lees meer" and labels are cut off
+    released: Label | None = None  # a label glued before the dateline in its own element (see above)
 
 
-def find_labels(lay: Layout, spans: list[tuple[int, int]]) -> list[Label]:
-    """The `<time datetime>` labels and the text labels at `spans` that no `<time>` overlaps, in page order."""
-    exact = []
-    for start, end, value in lay.times:
-        moment = exact_datetime(value)
-        if moment is not None:
-            exact.append(Label(start, end, normalize_space(lay.text[start:end]) or value.strip(), moment))
-    text_labels = [
-        Label(s, e, normalize_space(lay.text[s:e]))
-        for s, e in spans
-        if not any(x.start <= s < x.end or x.start < e <= x.end for x in exact)
-    ]
-    return sorted(exact + text_labels, key=lambda lab: lab.start)
-
-
-def find_slots(lay: Layout, datelines: list[Dateline], labels: list[Label]) -> list[Slot]:
-    """A slot per dateline, labelled when its container holds a label."""
+def find_slots(lay: Layout, datelines: list[Dateline], labels: Labels, ties: Ties) -> list[Slot]:
+    """A slot per dateline, labelled when its container holds a label tied to it."""
     text = lay.text
-    paths = [lay.run_paths[max(0, bisect_right(lay.run_starts, d.start) - 1)] for d in datelines]
+    paths = [path_at(lay, d.start) for d in datelines]
     slots: list[Slot] = []
     for i, dateline in enumerate(datelines):
         gap_end = datelines[i + 1].start if i + 1 < len(datelines) else len(text)
         line_end = text.find("\n", dateline.end)
         stop = min(gap_end, line_end if line_end >= 0 else len(text), _element_end(lay, paths[i], dateline))
+        following = labels.first_from(dateline.end)
+        if following < len(labels) and labels.items[following].start < stop:
+            stop = labels.items[following].start  # "...aanstoot aan.8 minuten geledenNetanyahu dreigtMEITAR"
         lead_end = _trim_lead(text, dateline.end, stop, labels)
         depth = max(
             _common(paths[i], paths[i - 1]) if i else 0,
@@ -94,12 +74,24 @@ def find_slots(lay: Layout, datelines: list[Dateline], labels: list[Label]) -> l
         gap_start = slots[-1].lead_end if slots else 0
         slot = Slot(dateline, lead_end, gap_start, gap_end, paths[i], container, scope, lead_stop=stop)
         if container:
-            slot.label = _container_label(slot, labels)
+            slot.label = _container_label(slot, labels, ties)
+        if slot.label and depth and not slot.label.exact and _glued_before(text, slot, slot.label):
+            slot.label, slot.released = None, slot.label
         if container and not depth and slot.label:
             # a lone dateline's container is the whole page: the item is what holds its lead and label
             slot.container = _enclosing(lay, paths[i], slot.label)
         slots.append(slot)
     return slots
+
+
+def _glued_before(text: str, slot: Slot, label: Label) -> bool:
+    """Whether `label` stands before the dateline in the dateline's own element, with only filler between:
+    the label may end the previous item ("<p>8 minuten geledenMEITAR (ANP) - ...")."""
+    return (
+        label.end <= slot.dateline.start
+        and label.path == slot.path
+        and not _filler(text[label.end : slot.dateline.start])
+    )
 
 
 def _element_end(lay: Layout, path: tuple[int, ...], dateline: Dateline) -> int:
@@ -129,42 +121,59 @@ def _common(a: tuple[int, ...], b: tuple[int, ...]) -> int:
     return n
 
 
-def _trim_lead(text: str, start: int, end: int, labels: list[Label]) -> int:
+def _trim_lead(text: str, start: int, end: int, labels: Labels) -> int:
     """End of the lead proper: without a trailing "lees meer" or a time label glued to its end."""
     for _ in range(2):
         read_more = READ_MORE.search(text, max(start, end - 40), end)
         end = start + len(text[start : read_more.start() if read_more else end].rstrip())
-        glued = [
-            lab for lab in labels if start < lab.start and lab.end <= end and not text[lab.end : end].strip()
-        ]
+        glued = [lab for lab in labels.within(start + 1, end) if not text[lab.end : end].strip()]
         if not glued:
             break
         end = glued[-1].start
     return start + len(text[start:end].rstrip())
 
 
-def _container_label(slot: Slot, labels: list[Label]) -> Label | None:
+def _container_label(slot: Slot, labels: Labels, ties: Ties) -> Label | None:
     first, last = slot.container or (0, 0)
-    inside = [lab for lab in labels if first <= lab.start and lab.end <= last]
+    inside = [lab for lab in labels.within(first, last) if ties.tied(lab, slot.path)]
     following = [lab for lab in inside if lab.start >= slot.lead_end]
     preceding = [lab for lab in inside if lab.end <= slot.dateline.start]
     return following[0] if following else (preceding[-1] if preceding else None)
 
 
-def label_after(text: str, slot: Slot, labels: list[Label]) -> Label | None:
-    """The first label after the lead, when little but filler lies between them."""
-    for lab in labels:
-        if slot.lead_end <= lab.start and lab.end <= slot.gap_end:
-            return lab if _filler(text[slot.lead_end : lab.start]) <= _MAX_FILLER else None
+def loose_labels(slots: list[Slot], labels: Labels) -> Labels:
+    """The labels outside every container, and the released ones (containers never overlap)."""
+    taken = {id(lab) for slot in slots if slot.container for lab in labels.within(*slot.container)}
+    taken -= {id(slot.released) for slot in slots if slot.released}
+    return Labels([lab for lab in labels if id(lab) not in taken])
+
+
+def label_after(text: str, slot: Slot, labels: Labels, ties: Ties) -> Label | None:
+    """The first label tied to the slot after its lead, when little but filler lies between them."""
+    for at in range(labels.first_from(slot.lead_end), len(labels)):
+        lab = labels.items[at]
+        if lab.end > slot.gap_end or _filler(text[slot.lead_end : lab.start]) > _MAX_FILLER:
+            return None
+        if _in_scope(slot, lab) and ties.tied(lab, slot.path):
+            return lab
     return None
 
 
-def label_before(text: str, slot: Slot, labels: list[Label]) -> Label | None:
-    """The last label before the dateline, when little but filler lies between them."""
-    for lab in reversed(labels):
-        if slot.gap_start <= lab.start and lab.end <= slot.dateline.start:
-            return lab if _filler(text[lab.end : slot.dateline.start]) <= _MAX_FILLER else None
+def label_before(text: str, slot: Slot, labels: Labels, ties: Ties) -> Label | None:
+    """The last label tied to the slot before its dateline, when little but filler lies between them."""
+    for at in range(labels.first_from(slot.dateline.start) - 1, -1, -1):
+        lab = labels.items[at]
+        if lab.start < slot.gap_start or _filler(text[lab.end : slot.dateline.start]) > _MAX_FILLER:
+            return None
+        if lab.end <= slot.dateline.start and _in_scope(slot, lab) and ties.tied(lab, slot.path):
+            return lab
     return None
+
+
+def _in_scope(slot: Slot, label: Label) -> bool:
+    """A label found outside any container is the slot's only inside the list that holds it."""
+    first, last = slot.scope or (0, 0)
+    return first <= label.start and label.end <= last
 
 
 def order_score(text: str, slots: list[Slot], labels: list[Label | None], first: bool) -> tuple[int, int]:

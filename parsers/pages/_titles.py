@@ -22,9 +22,10 @@ import re
 from collections import Counter
 
 from parsers.identity import fold, normalize_space
+from parsers.pages._labels import Labels
 from parsers.pages._layout import Layout
 from parsers.pages._shared import READ_MORE
-from parsers.pages._slots import Label, Slot
+from parsers.pages._slots import Slot
 from parsers.times import find_time_labels
 
 __all__ = ["assign_titles", "title_text"]
@@ -35,9 +36,7 @@ _LONGEST = 300
 _NO_TITLE = re.compile(r"(?i:foto|beeld|photo|image|bron|source|credit)s?\s*:|©|.*:\s*$", re.DOTALL)
 
 
-def assign_titles(
-    lay: Layout, slots: list[Slot], labels: list[Label], time_first: bool, items: set[int]
-) -> None:
+def assign_titles(lay: Layout, slots: list[Slot], labels: Labels, time_first: bool, items: set[int]) -> None:
     """Fill in `slot.title` for the slots at the indices `items` (those that become items)."""
     blocks: dict[int, list[tuple[int, int]]] = {}
     between: set[int] = set()  # slots whose title comes from the text between items, not their container
@@ -109,10 +108,10 @@ def _container_title(lay: Layout, slot: Slot, candidates: list[tuple[int, int]])
     return None
 
 
-def _blocks(lay: Layout, start: int, end: int, labels: list[Label]) -> list[tuple[int, int]]:
+def _blocks(lay: Layout, start: int, end: int, labels: Labels) -> list[tuple[int, int]]:
     """The spans of text[start:end] between line breaks and labels, without edges and kickers, in order."""
     text = lay.text
-    cuts = [(lab.start, lab.end) for lab in labels if start <= lab.start and lab.end <= end]
+    cuts = [(lab.start, lab.end) for lab in labels.within(start, end)]
     pieces: list[tuple[int, int]] = []
     for s, e in [*cuts, (end, end)]:
         line = start
@@ -127,10 +126,15 @@ def _blocks(lay: Layout, start: int, end: int, labels: list[Label]) -> list[tupl
         s, e = _strip(text, s, e)
         s = _after_kickers(text, s, e, lay.boundaries)
         same_line = "\n" not in text[e:end] and not any(e <= cut for cut, _ in cuts)
-        if e <= s or (same_line and end not in lay.boundaries):
+        if e <= s or (same_line and end not in lay.boundaries and not _glued(text, e, end)):
             continue  # text on the dateline's own line is a title only when the dateline opens a new node
-        found.append((s, e))
+        found.append((s, e))  # or when the title runs into it: "...burgemeester MinneapolisWASHINGTON (ANP)"
     return found
+
+
+def _glued(text: str, title_end: int, dateline_start: int) -> bool:
+    """Whether a title ends right where the dateline starts, with no space between them."""
+    return title_end == dateline_start and not text[title_end - 1].isupper()
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

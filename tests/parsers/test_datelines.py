@@ -101,7 +101,7 @@ def test_boundaries_mark_text_node_starts() -> None:
 
 
 def test_labels_given_by_the_caller_are_used() -> None:
-    text = "Nieuws zojuistDEN HAAG - Het kabinet"
+    text = "Nieuws zojuist DEN HAAG - Het kabinet"
     assert _places(text) == ["DEN HAAG"]
     assert find_datelines(text, labels=[]) == []
 

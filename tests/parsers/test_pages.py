@@ -36,7 +36,25 @@ SEED_ENDINGS = [
     "als iemand met nauwe banden met Iran.",
     "stelt woensdag dat dergelijke rapportages niet betrouwbaar zijn.",
 ]
-STYLES = ["zeelandnet_seed_elements.html", "zeelandnet_seed_divs.html", "zeelandnet_seed_glued.html"]
+STYLES = [
+    "zeelandnet_seed_elements.html",
+    "zeelandnet_seed_divs.html",
+    "zeelandnet_seed_glued.html",
+    # a short article under a banner sentence with a relative time, a cookie notice, a menu entry and a page
+    # header that hold labels; the list one element per line, each label at the start of the next item's line
+    "zeelandnet_seed_lines.html",
+    # a short article under a "last news" bar; the list one text block with the titles glued to the datelines
+    "zeelandnet_seed_titled.html",
+]
+SEED_TITLES = [
+    "Trump waarschuwt burgemeester Minneapolis voor 'ernstige schending van de wet'",
+    "Netanyahu: vijanden betalen hoge prijs voor aanval",
+    "Brussel wil meer raketten, Kubilius op fabriekstoer",
+    "Macron: Groenland is wake-upcall voor heel Europa",
+    "Trump: armada richting Iran groter dan bij Venezuela",
+    "Al-Maliki: VS moeten zich niet mengen in Iraakse politiek",
+    "Kremlin verwerpt schatting van 1,2 miljoen Russische slachtoffers",
+]
 LABEL = re.compile(r"(\d+) (minuten|uur) geleden")
 
 
@@ -77,6 +95,11 @@ def test_the_rest_of_the_page_gives_no_items(name: str) -> None:
         "Veerdienst",
         "Omroep Zeeland",
         "cookies",
+        "voorkeuren",
+        "KNMI",
+        "Laatst bijgewerkt",
+        "Laatste nieuws",
+        "debat Tweede Kamer",
     ]:
         assert outside not in texts
     assert "javascript" not in texts  # <noscript> and <template> are stripped
@@ -95,7 +118,16 @@ def test_the_elements_page_gives_titles_and_absolute_links() -> None:
     assert len({item.url for item in items}) == 7
 
 
-@pytest.mark.parametrize("name", ["zeelandnet_seed_divs.html", "zeelandnet_seed_glued.html"])
+def test_titles_glued_to_the_datelines_are_kept() -> None:
+    items = _parse("zeelandnet_seed_titled.html")
+    assert [item.title for item in items] == SEED_TITLES
+    assert [item.content_hash for item in items] == [content_hash(i.title, i.text) for i in items]
+    assert not any(title in item.text for item in items for title in SEED_TITLES)
+
+
+@pytest.mark.parametrize(
+    "name", ["zeelandnet_seed_divs.html", "zeelandnet_seed_glued.html", "zeelandnet_seed_lines.html"]
+)
 def test_items_without_links_are_known_by_place_agencies_and_lead(name: str) -> None:
     items = _parse(name)
     for item in items:
@@ -104,12 +136,13 @@ def test_items_without_links_are_known_by_place_agencies_and_lead(name: str) -> 
         assert item.content_hash == content_hash(None, item.text)
 
 
-def test_both_linkless_styles_give_the_same_identities() -> None:
+@pytest.mark.parametrize("name", ["zeelandnet_seed_glued.html", "zeelandnet_seed_lines.html"])
+def test_the_linkless_styles_give_the_same_identities(name: str) -> None:
     divs = _parse("zeelandnet_seed_divs.html")
-    glued = _parse("zeelandnet_seed_glued.html")
-    assert [i.uid for i in divs] == [i.uid for i in glued]
-    assert [i.content_hash for i in divs] == [i.content_hash for i in glued]
-    assert [i.text for i in divs] == [i.text for i in glued]
+    other = _parse(name)
+    assert [i.uid for i in divs] == [i.uid for i in other]
+    assert [i.content_hash for i in divs] == [i.content_hash for i in other]
+    assert [i.text for i in divs] == [i.text for i in other]
 
 
 def test_ageing_labels_do_not_change_identity() -> None:
