@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from parsers.countries import CountryError, country_name, flag
+from parsers.times import LOCAL_ZONE
 from storage.models import EventKind, ItemEvent, Language, MessageStyle
 
 __all__ = [
@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 # The sources are Dutch news sites; times are shown as their readers see them.
-LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
+LOCAL_TZ = LOCAL_ZONE
 MAX_FLAGS = 3
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # everything but tab and newline
 

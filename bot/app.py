@@ -11,14 +11,14 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 from sqlite_utils import Database
 
 from bot.adapters.base import Adapter
 from bot.adapters.console import CONSOLE_KEY, ConsoleAdapter, set_console_active
 from bot.chat import ChatCommands
-from bot.config import Settings, SourceSettings
+from bot.config import Settings, SourceKind, SourceSettings
 from bot.delivery import DeliveryEngine
 from bot.extract import extract_items
 from bot.fetch import FetchError, decode_body, fetch, make_client
@@ -63,7 +63,8 @@ async def parse_target(target: str, *, base_url: str | None, now: datetime) -> l
                 result = await fetch(client, target)
             except FetchError as exc:
                 raise AppError(f"cannot fetch {target}: {exc}") from None
-        body, text, base = result.body, result.text, base_url or result.url
+        body, text = result.body, result.text
+        base: str | None = base_url or result.url
     else:
         path = Path(target)
         if not path.is_file():
@@ -87,7 +88,7 @@ async def poll_once(
 
     Alerts for the database's subscriptions are queued as in `run`, so a running wirewatch delivers them.
     """
-    source = SourceSettings(name=url, url=url, kind=kind, interval=60, jitter=0)
+    source = SourceSettings(name=url, url=url, kind=cast(SourceKind, kind), interval=60, jitter=0)
     async with Store(db_path) as store, make_client() as client:
         await store.run(upsert_source, source.name, source.url, source.kind)
         index = MatchIndex(await store.run(list_active_subscriptions))

@@ -63,12 +63,13 @@ def next_delay(
     cap: float,
     rng: random.Random,
     retry_after: float | None = None,
+    retry_cap: float = MAX_RETRY_AFTER,
 ) -> float:
-    """`backoff_delay`, or the server's `retry_after` (at most `MAX_RETRY_AFTER`) when that is longer."""
+    """`backoff_delay`, or the server's `retry_after` (at most `retry_cap`) when that is longer."""
     delay = backoff_delay(failures, base=base, cap=cap, rng=rng)
     if retry_after is None or not math.isfinite(retry_after):
         return delay
-    return max(delay, min(max(retry_after, 0.0), MAX_RETRY_AFTER))
+    return max(delay, min(max(retry_after, 0.0), retry_cap))
 
 
 def _check_bounds(base: float, cap: float) -> None:

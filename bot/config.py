@@ -37,6 +37,7 @@ __all__ = [
     "FetchSettings",
     "SelectorSettings",
     "Settings",
+    "SourceKind",
     "SourceSettings",
     "StorageSettings",
     "file_tables",
@@ -45,7 +46,7 @@ __all__ = [
     "reference",
 ]
 
-SourceKind = Literal["wire-page", "feed"]
+SourceKind = Literal["wire-page", "feed", "auto"]
 KINDS: tuple[str, ...] = get_args(SourceKind)
 MIN_INTERVAL = 10
 
@@ -164,7 +165,10 @@ class SourceSettings:
     url: Annotated[str, Setting("The page or feed.", expected="an http:// or https:// URL", check=_http_url)]
     kind: Annotated[
         SourceKind,
-        Setting('"wire-page": items found by datelines and time labels; "feed": RSS, Atom or JSON Feed.'),
+        Setting(
+            '"wire-page": items found by datelines and time labels; "feed": RSS, Atom or JSON Feed; '
+            '"auto": told apart by the content.'
+        ),
     ] = "wire-page"
     interval: Annotated[
         float,

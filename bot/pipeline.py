@@ -19,7 +19,7 @@ from typing import Literal
 import httpx
 from sqlite_utils import Database
 
-from bot.backoff import backoff_delay, retry_after_seconds
+from bot.backoff import next_delay, retry_after_seconds
 from bot.config import FetchSettings, SourceSettings
 from bot.extract import extract_items
 from bot.fetch import FetchError, HttpStatusError, fetch
@@ -142,9 +142,7 @@ class Poller:
         now = self.clock()
         state = await self.store.run(record_failure, source.name, error=error, now=now)
         _log_failure(source.name, error, state.consecutive_failures)
-        delay = self._delay(state.consecutive_failures)
-        if retry_after is not None:
-            delay = max(delay, min(retry_after, self.fetch_settings.backoff_max))
+        delay = self._delay(state.consecutive_failures, retry_after)
         return PollReport(source.name, "failed", error=error, retry_in=delay, at=now)
 
     def _retry_after(self, exc: FetchError) -> float | None:
@@ -152,9 +150,16 @@ class Poller:
             return retry_after_seconds(exc.retry_after, self.clock())
         return None
 
-    def _delay(self, failures: int) -> float:
-        return backoff_delay(
-            failures, base=self.fetch_settings.backoff_base, cap=self.fetch_settings.backoff_max, rng=self.rng
+    def _delay(self, failures: int, retry_after: float | None = None) -> float:
+        """The backoff after `failures` in a row; a site's `Retry-After` wins when longer, up to `backoff_max`."""
+        fetch = self.fetch_settings
+        return next_delay(
+            failures,
+            base=fetch.backoff_base,
+            cap=fetch.backoff_max,
+            rng=self.rng,
+            retry_after=retry_after,
+            retry_cap=fetch.backoff_max,
         )
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from typing import TextIO
-from zoneinfo import ZoneInfo
+
+from bot.alerts import LOCAL_TZ
 
 __all__ = ["StatusPrinter", "use_color"]
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DIM, RESET = "\033[2m", "\033[0m"
 
 
@@ -25,7 +25,7 @@ class StatusPrinter:
         self.color = color
 
     def note(self, text: str, *, when: datetime | None = None) -> None:
-        stamp = (when or datetime.now(UTC)).astimezone(AMSTERDAM).strftime("%H:%M:%S")
+        stamp = (when or datetime.now(UTC)).astimezone(LOCAL_TZ).strftime("%H:%M:%S")
         line = f"{stamp} {text}"
         self.stream.write((f"{DIM}{line}{RESET}" if self.color else line) + "\n")
         self.stream.flush()

@@ -152,9 +152,9 @@ def update_destination(
     }
     current = _require(db, key)
     _check_settings(
-        changes.get("language", current.language),
-        changes.get("style", current.style),
-        changes.get("edit_policy", current.edit_policy),
+        str(changes.get("language", current.language)),
+        str(changes.get("style", current.style)),
+        str(changes.get("edit_policy", current.edit_policy)),
     )
     if not changes:
         return current

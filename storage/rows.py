@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from parsers.models import CountryEvidence, Item
+from parsers.models import CountryEvidence, Item, item_to_json
 from storage.errors import InvalidArgument
 from storage.models import SourceState
 
@@ -65,22 +65,11 @@ _LIST_COLUMNS = ("agencies", "countries", "regions", "evidence")
 
 
 def item_fields(item: Item) -> dict[str, Any]:
-    """The item as plain JSON-ready values (lists for tuples, `ts_text` for the time)."""
-    return {
-        "uid": item.uid,
-        "place": item.place,
-        "agencies": list(item.agencies),
-        "title": item.title,
-        "text": item.text,
-        "url": item.url,
-        "published_at": None if item.published_at is None else ts_text(item.published_at, "published_at"),
-        "published_precision": item.published_precision,
-        "time_label": item.time_label,
-        "countries": list(item.countries),
-        "regions": list(item.regions),
-        "evidence": [[e.code, e.kind, e.text, e.start] for e in item.evidence],
-        "content_hash": item.content_hash,
-    }
+    """The item as plain JSON-ready values: `item_to_json`'s, with `ts_text` for the time and the evidence."""
+    fields = item_to_json(item)
+    fields["published_at"] = None if item.published_at is None else ts_text(item.published_at, "published_at")
+    fields["evidence"] = [[e.code, e.kind, e.text, e.start] for e in item.evidence]
+    return fields
 
 
 def item_from_fields(fields: dict[str, Any]) -> Item:

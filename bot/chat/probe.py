@@ -15,7 +15,9 @@ def item_from_text(text: str) -> Item:
     agencies, and its countries are tagged as a polled item's would be."""
     text = normalize_space(text)
     dateline = match_dateline(text)
-    place, agencies, lead = None, (), text
+    place: str | None = None
+    agencies: tuple[str, ...] = ()
+    lead = text
     if dateline is not None and dateline.end < len(text):
         place, agencies, lead = dateline.place, dateline.agencies, text[dateline.end :]
     item = Item(

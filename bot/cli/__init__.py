@@ -28,7 +28,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-class NowType(click.ParamType):
+class NowType(click.ParamType):  # type: ignore[type-arg]
     """An ISO 8601 moment; a naive one is taken as UTC."""
 
     name = "ISO8601"

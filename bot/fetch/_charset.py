@@ -108,9 +108,9 @@ def decode_body(body: bytes, header_charset: str | None = None) -> tuple[str, st
     for bom, codec in _BOMS:
         if body.startswith(bom):
             return body[len(bom) :].decode(codec, errors="replace"), codec
-    codec = web_codec(header_charset) or _declared_in_document(body)
-    if codec is not None:
-        return body.decode(codec, errors="replace"), codec
+    declared = web_codec(header_charset) or _declared_in_document(body)
+    if declared is not None:
+        return body.decode(declared, errors="replace"), declared
     try:
         return body.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

@@ -97,11 +97,11 @@ async def fetch(
         raise ValueError("max_bytes must not be negative")
     shown = safe_url(url)
     _check_url(url, shown)
-    headers: dict[str, bytes] = {}
+    headers: dict[bytes, bytes] = {}
     if etag:
-        headers["If-None-Match"] = _header_value(etag)
+        headers[b"If-None-Match"] = _header_value(etag)
     if last_modified:
-        headers["If-Modified-Since"] = _header_value(last_modified)
+        headers[b"If-Modified-Since"] = _header_value(last_modified)
     started = time.perf_counter()
     with _map_httpx_errors(shown):
         async with asyncio.timeout(total_timeout), client.stream("GET", url, headers=headers) as response:

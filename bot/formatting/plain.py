@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from bot.alerts import Alert
 from bot.formatting._common import (
@@ -46,7 +47,8 @@ def plain_alert(
     limit = limit or NO_LIMIT
     if alert.style == "compact":
         variants = _line_variants(escape, link, measure)
-        return fit_variants([lambda n, v=v: v(alert, n) for v in variants], COMPACT_HEADLINE, limit, measure)
+        builders: list[Callable[[int], str]] = [partial(v, alert) for v in variants]
+        return fit_variants(builders, COMPACT_HEADLINE, limit, measure)
     marker = f"[{label(alert.language, 'edited' if alert.edited else 'new').upper()}]"
     head = " ".join(
         p for p in (marker, alert.flags, clip(alert.dateline, DATELINE_BUDGET, escape, measure)) if p

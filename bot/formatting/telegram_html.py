@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 from bot.alerts import Alert
@@ -53,9 +54,9 @@ def telegram_alert(alert: Alert, *, plain: bool = False) -> TelegramText:
     if plain:
         return TelegramText(plain_alert(alert, limit=TELEGRAM_TEXT_LIMIT, measure=telegram_length), None)
     if alert.style == "compact":
-        builders = [lambda n, v=v: v(alert, n) for v in _LINE_VARIANTS]
+        lines: list[Callable[[int], str]] = [partial(v, alert) for v in _LINE_VARIANTS]
         return TelegramText(
-            fit_variants(builders, COMPACT_HEADLINE, TELEGRAM_TEXT_LIMIT, telegram_length), "HTML"
+            fit_variants(lines, COMPACT_HEADLINE, TELEGRAM_TEXT_LIMIT, telegram_length), "HTML"
         )
     top = []
     if alert.edited:
@@ -74,7 +75,7 @@ def telegram_alert(alert: Alert, *, plain: bool = False) -> TelegramText:
         lead = _e(truncate(alert.lead, n))
         return "\n".join(p for p in (" ".join(top), title, lead, f"<i>{foot}</i>" if foot else "") if p)
 
-    builders = [lambda n: build(n, True), lambda n: build(n, False)]
+    builders: list[Callable[[int], str]] = [lambda n: build(n, True), lambda n: build(n, False)]
     return TelegramText(fit_variants(builders, len(alert.lead), TELEGRAM_TEXT_LIMIT, telegram_length), "HTML")
 
 

@@ -197,8 +197,8 @@ class MatchIndex:
             sources = self._entries[sub_id].sources
             if not sources or src in sources:
                 found.add(sub_id)
-        for key in (None, src):
-            if ids := self._everything.get(key):
+        for everything in (None, src):
+            if ids := self._everything.get(everything):
                 found |= ids
         found -= excluded
         return sorted(found)

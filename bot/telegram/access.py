@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from telegram import Bot, Chat, ChatMember, ChatMemberAdministrator, Message, Update, User
+from telegram import Bot, Chat, ChatFullInfo, ChatMember, ChatMemberAdministrator, Message, Update, User
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 
@@ -49,7 +49,7 @@ class Here:
     key: str
     chat: Chat  # the chat the command was typed in
     words: str
-    channel: Chat | None = None  # set when a private chat speaks for a channel
+    channel: Chat | ChatFullInfo | None = None  # set when a private chat speaks for a channel
 
     @property
     def private(self) -> bool:
@@ -60,7 +60,7 @@ class Here:
         return None if self.channel is None else chat_label(self.channel)
 
 
-def chat_label(chat: Chat) -> str:
+def chat_label(chat: Chat | ChatFullInfo) -> str:
     """`@name` for a public chat, else its title."""
     return f"@{chat.username}" if chat.username else (chat.title or str(chat.id))
 
@@ -93,7 +93,9 @@ async def locate(update: Update, bot: Bot, *, channels: bool = True) -> Here:
     return Here(telegram_key(chat.id, thread_of(message)), chat, words)
 
 
-async def resolve_channel(bot: Bot, ref: str | int, user_id: int, *, must_post: bool = False) -> Chat:
+async def resolve_channel(
+    bot: Bot, ref: str | int, user_id: int, *, must_post: bool = False
+) -> Chat | ChatFullInfo:
     """The channel `ref` names, after checking that `user_id` administers it (and, with `must_post`, that the
     bot may post there)."""
     shown = str(ref)

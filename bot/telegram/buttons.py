@@ -15,7 +15,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.alerts import country_label
-from bot.chat import EXPECTED, refusal
+from bot.chat import EXPECTED, ListAction, refusal
 from bot.telegram.access import may_manage
 from bot.telegram.context import deps, reply_language
 from bot.telegram.texts import TEXTS, VIEWS, t, usage
@@ -82,7 +82,7 @@ async def on_country_toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     try:
         settings = await commands.settings(key)
         chosen = settings.subscription.countries if settings and settings.subscription else ()
-        action = "remove" if code in chosen else "add"
+        action: ListAction = "remove" if code in chosen else "add"
         change = await commands.change_list(key, "countries", action, code, language=language)
     except EXPECTED as exc:
         await query.answer(_refusal(exc, language), show_alert=True)

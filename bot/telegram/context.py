@@ -28,7 +28,8 @@ class Deps:
 
 
 def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:
-    return context.application.bot_data[DEPS]
+    found: Deps = context.application.bot_data[DEPS]
+    return found
 
 
 async def reply_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Language:

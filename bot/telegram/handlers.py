@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, get_args
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, TypeGuard, get_args
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
@@ -32,7 +32,7 @@ from bot.telegram import buttons, membership
 from bot.telegram.access import Here, chat_label, check_admin, is_operator, locate, resolve_channel
 from bot.telegram.context import DEPS, Deps, deps, reply, reply_language
 from bot.telegram.keys import PLATFORM, USER_PREFIX, telegram_key
-from bot.telegram.texts import TEXTS, VIEWS, t, usage
+from bot.telegram.texts import TEXTS, VIEWS, Rendered, t, usage
 from parsers.countries import suggest_countries
 from storage.models import ItemEvent, Language, SubscriptionMode
 
@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 LATEST_DEFAULT = 5
 _MODES = {"all": "all", "alles": "all", "filtered": "filtered", "gefilterd": "filtered", "filter": "filtered"}
 _ACTIONS = {"add": "add", "remove": "remove", "clear": "clear", "toevoegen": "add", "verwijderen": "remove"}
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
 def _answers(fn: Handler) -> Handler:
@@ -80,6 +80,10 @@ def _creator(update: Update) -> str:
     return f"{USER_PREFIX}{user.id}" if user else PLATFORM
 
 
+def _is_language(text: str) -> TypeGuard[Language]:
+    return text in get_args(Language)
+
+
 # --- commands ------------------------------------------------------------------------------------------------
 
 
@@ -89,10 +93,10 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     here = await locate(update, context.bot, channels=False)
     await check_admin(update, context.bot, here)
     asked = here.words.lower()
-    language = asked if asked in get_args(Language) else await reply_language(update, context)
+    language: Language = asked if _is_language(asked) else await reply_language(update, context)
     commands = deps(context).commands
     result = await commands.subscribe(here.key, language=language, created_by=_creator(update))
-    if asked in get_args(Language) and result.settings.destination.language != asked:
+    if _is_language(asked) and result.settings.destination.language != asked:
         await commands.set_language(here.key, language)
     else:
         language = result.settings.destination.language
@@ -194,7 +198,7 @@ async def _country_typo(message: Message, here: Here, language: str, exc: Unknow
     ]
     text = TEXTS.escape(exc.message(language))
     if codes:
-        text += f"\n{t(language, 'suggest')}"
+        text = Rendered(f"{text}\n{t(language, 'suggest')}")
     await reply(message, _prefixed(here, language, text), InlineKeyboardMarkup(buttons) if buttons else None)
 
 

@@ -227,7 +227,7 @@ class TelegramRuntime:
                 "telegram.destinations: cannot find %s (%s); skipped until the next start", entry.chat, exc
             )
             return None
-        return chat.id
+        return int(chat.id)
 
     # --- source health ---------------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -16,27 +16,10 @@ from storage.destinations import ensure_destination
 from storage.models import EditPolicy, ItemEvent, MessageStyle, OutboxRow
 from storage.outbox import Enqueued, enqueue_alerts, list_outbox
 from storage.subscriptions import set_subscription
+from tests.clock import T0
 from tests.factories import build_item
 
 SOURCE = "ticker"
-T0 = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, start: datetime = T0) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> datetime:
-        self.now += timedelta(seconds=seconds)
-        return self.now
-
-    def to(self, moment: datetime) -> None:
-        self.now = max(self.now, moment)
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from bot.store import Store
 from bot.telegram.limits import TELEGRAM_RATE_LIMITS
 from storage.destinations import get_destination, set_destination_paused
 from storage.subscriptions import get_subscription, list_active_subscriptions
-from tests.bot.delivery_support import T0, Clock, add_destination, event, queue, rows_of, store, uid
+from tests.bot.delivery_support import T0, add_destination, event, queue, rows_of, store, uid
+from tests.clock import Clock
 from tests.fakes.adapters import ScriptedAdapter
 
 __all__ = ["store"]  # the fixture, imported for pytest

@@ -9,7 +9,8 @@ from bot.delivery import DeliveryEngine, DeliverySettings
 from bot.store import Store
 from storage.destinations import update_destination
 from storage.outbox import REASON_IGNORED_EDIT
-from tests.bot.delivery_support import T0, Clock, add_destination, event, queue, rows_of, store, uid
+from tests.bot.delivery_support import T0, add_destination, event, queue, rows_of, store, uid
+from tests.clock import Clock
 from tests.fakes.adapters import ScriptedAdapter
 
 __all__ = ["store"]

@@ -14,7 +14,8 @@ from bot.config import ConfigError, parse_settings
 from bot.delivery import DeliveryEngine, DeliverySettings
 from bot.store import Store
 from storage.outbox import claim_rows
-from tests.bot.delivery_support import Clock, add_destination, event, queue, rows_of, store, uid
+from tests.bot.delivery_support import add_destination, event, queue, rows_of, store, uid
+from tests.clock import Clock
 from tests.fakes.adapters import ScriptedAdapter
 
 __all__ = ["store"]

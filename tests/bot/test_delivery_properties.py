@@ -26,7 +26,8 @@ from bot.delivery import DeliveryEngine, DeliverySettings
 from bot.store import Store
 from storage.models import Destination
 from storage.outbox import FINAL_STATUSES
-from tests.bot.delivery_support import Clock, add_destination, event, queue, rows_of
+from tests.bot.delivery_support import add_destination, event, queue, rows_of
+from tests.clock import Clock
 
 Outcome = str  # "ok" | "429" | "transient" | "crash"
 

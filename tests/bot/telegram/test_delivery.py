@@ -23,15 +23,8 @@ from storage.outbox import enqueue_alerts, list_outbox
 from storage.subscriptions import set_subscription
 from storage.transactions import transaction
 from tests.bot.telegram.conftest import ALICE, BOB, GROUP, NOW, news
+from tests.clock import Clock
 from tests.fakes.telegram import CANT_PARSE, FakeTelegram, retry_after
-
-
-@dataclass
-class Clock:
-    now: datetime = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass
@@ -45,7 +38,7 @@ class Rig:
 @pytest.fixture
 async def rig(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Rig]:
     monkeypatch.setenv("PTB_TIMEDELTA", "true")
-    clock = Clock()
+    clock = Clock(NOW)
     request = HTTPXRequest(
         connect_timeout=2, read_timeout=2, write_timeout=2, pool_timeout=2, connection_pool_size=4
     )
