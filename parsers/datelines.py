@@ -8,8 +8,9 @@ it, a lead that opens like a sentence, and a place that is not a common label ("
 `match_dateline` only checks the pattern at one offset. `find_datelines` also demands that the dateline
 opens a segment: the text start, a new line, right after a time label ("...8 minuten geledenMEITAR (ANP)"),
 a caller-given boundary (the start of a text node), or, for datelines with agencies, right after the end of
-a sentence or glued to the text before it; a regional dateline opens glued to a lower-case letter (a title
-running into it: "Bruinvis aangespoeldDOMBURG - "). Capitals inside a sentence ("zei de NAVO - ") are no
+a sentence, glued to the text before it, or after a lower-case word when the lead opens like a sentence (a
+title before it on its line); a regional dateline opens glued to a lower-case letter (a title running into
+it: "Bruinvis aangespoeldDOMBURG - "). Capitals inside a sentence ("zei de NAVO - ") are no
 dateline, and neither is the tail of a place name ("STAD" of "MEXICO-STAD", "ANTON AM ARLBERG" of
 "ST. ANTON AM ARLBERG"): a dateline never starts right after a hyphen inside a word or after a place-name
 abbreviation's period.
@@ -87,8 +88,7 @@ def match_dateline(text: str, pos: int = 0) -> Dateline | None:
     if not agencies:
         if any(word.rstrip(".") in _NOT_PLACES for word in re.split(r"[ /-]+", place)):
             return None
-        opener = text[match.end()]
-        if not (opener.isupper() or opener.isdigit() or opener in _LEAD_OPENERS):
+        if not _opens_lead(text[match.end()]):
             return None
     return Dateline(place=place, agencies=agencies, start=match.start(), end=match.end())
 
@@ -117,7 +117,7 @@ def find_datelines(
             if _inside_place(text, candidate.start()):
                 continue
             dateline = match_dateline(text, candidate.start())
-            if dateline is None or dateline.end <= dash:
+            if dateline is None or dateline.end <= dash or _ends_a_sentence(dateline.place):
                 continue
             opens = True if dateline.start in openers else _opens_segment(text, dateline, boundaries)
             if opens is None:  # only a time label right before it can make this a segment start
@@ -161,12 +161,26 @@ def _opens_segment(text: str, dateline: Dateline, boundaries: Collection[int]) -
         return True
     if before == start and previous.islower():  # a title glued to a regional dateline
         return True
+    if dateline.agencies and (previous.islower() or previous.isdigit()) and _opens_lead(text[dateline.end]):
+        return True  # a title before it on its line: "...Zware beving MEXICO-STAD (ANP) - Een beving"
     return None if previous.isalnum() else False
 
 
+def _opens_lead(char: str) -> bool:
+    return char.isupper() or char.isdigit() or char in _LEAD_OPENERS
+
+
+def _ends_a_sentence(place: str) -> bool:
+    """Whether a word inside the place ends a sentence ("VS. WASHINGTON"), unlike "ST." or "U.S."."""
+    for word in place.split()[:-1]:
+        if word.endswith(".") and "." not in word[:-1] and word[:-1] not in _PLACE_ABBREVIATIONS:
+            return True
+    return False
+
+
 def _inside_place(text: str, start: int) -> bool:
-    """Whether `start` continues a place name in capitals: right after "MEXICO-" or "ST. "."""
-    if start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha():
+    """Whether `start` continues a place name in capitals: right after "MEXICO-", "ST.-" or "ST. "."""
+    if start >= 2 and text[start - 1] == "-" and (text[start - 2].isalpha() or text[start - 2] == "."):
         return True
     before = _start_after_spaces(text, start)
     if before == 0 or text[before - 1] != ".":

@@ -133,8 +133,8 @@ def _blocks(lay: Layout, start: int, end: int, labels: Labels) -> list[tuple[int
 
 
 def _glued(text: str, title_end: int, dateline_start: int) -> bool:
-    """Whether a title ends right where the dateline starts, with no space between them."""
-    return title_end == dateline_start and not text[title_end - 1].isupper()
+    """Whether a title runs into the dateline: at most a space between them, and it ends in no capital."""
+    return dateline_start - title_end <= 1 and not text[title_end - 1].isupper()
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

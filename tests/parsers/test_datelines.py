@@ -116,3 +116,49 @@ def test_the_seed_holds_the_article_dateline_and_seven_items() -> None:
     moskou = find_datelines(seed)[-1]
     assert moskou.agencies == ("ANP", "RTR", "AF")
     assert seed[moskou.end :].startswith("Er zijn volgens het Kremlin")
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Trump waarschuwt burgemeester MinneapolisWASHINGTON (ANP) - De president", "WASHINGTON"),
+        ("Kabinet valt?DEN HAAG (ANP) - Het kabinet", "DEN HAAG"),
+        ("Aardbeving van 7,1MEXICO-STAD (ANP) - Een beving", "MEXICO-STAD"),
+        ("Premier: 'Onaanvaardbaar'PARIJS (ANP/AFP) - De premier", "PARIJS"),
+        ("Bruinvis aangespoeldDOMBURG - Op het strand", "DOMBURG"),
+        ("Stocks slide on Fed fearsNEW YORK (Reuters) - Wall Street", "NEW YORK"),
+        ("Zware beving in de hoofdstad MEXICO-STAD (ANP) - Een beving", "MEXICO-STAD"),
+    ],
+)
+def test_a_title_running_into_a_dateline_is_split_off(text: str, place: str) -> None:
+    (dateline,) = find_datelines(text)
+    assert dateline.place == place
+    assert text[: dateline.start].rstrip()[-1] != place[0]
+
+
+@pytest.mark.parametrize(
+    "place",
+    ["MEXICO-STAD", "GAZA-STAD", "ST. ANTON AM ARLBERG", "FT. LAUDERDALE", "MT. VERNON", "ST.-PETERSBURG"],
+)
+@pytest.mark.parametrize("before", ["", "Lawine: ", "in ", "8 minuten geleden", "x\n", "zei de ", "Titel"])
+def test_a_dateline_never_starts_inside_a_place_name(place: str, before: str) -> None:
+    found = [d.place for d in find_datelines(f"{before}{place} (ANP) - Er is iets gebeurd.")]
+    assert found in ([place], [])  # the whole place, or no dateline at all: never its tail
+
+
+def test_a_place_after_a_sentence_ending_in_capitals_still_opens() -> None:
+    text = "De sancties raken de VS. WASHINGTON (ANP) - Het Witte Huis reageert."
+    assert _places(text) == ["WASHINGTON"]
+
+
+def test_openers_let_a_regional_dateline_follow_an_inline_title() -> None:
+    text = "Storm DOMBURG - Een boom viel om."
+    assert _places(text) == []
+    assert [d.place for d in find_datelines(text, openers={text.index("DOMBURG")})] == ["DOMBURG"]
+
+
+def test_a_quote_closing_a_title_is_no_part_of_the_place() -> None:
+    (dateline,) = find_datelines("Trump: 'ernstige schending van de wet'WASHINGTON (ANP) - De president")
+    assert dateline.place == "WASHINGTON"
+    assert [d.place for d in find_datelines("'S-HERTOGENBOSCH (ANP) - De gemeente")] == ["'S-HERTOGENBOSCH"]
+    assert [d.place for d in find_datelines("Nieuws'T ZANDT - Het dorp")] == ["'T ZANDT"]
