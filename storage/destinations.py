@@ -12,6 +12,8 @@ became a supergroup) keeps the destination's id, so its subscription and queued 
 
 from __future__ import annotations
 
+import json
+
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -138,6 +140,8 @@ def update_destination(
     style: MessageStyle = _UNSET,
     edit_policy: EditPolicy = _UNSET,
     guild_id: str | None = _UNSET,
+    mention_role: str | None = _UNSET,
+    mention_keywords: tuple[str, ...] = _UNSET,
 ) -> Destination:
     """Change the given settings of destination `key` (the others stay); return it as stored now."""
     changes = {
@@ -147,6 +151,8 @@ def update_destination(
             ("style", style),
             ("edit_policy", edit_policy),
             ("guild_id", guild_id),
+            ("mention_role", mention_role),
+            ("mention_keywords", _UNSET if mention_keywords is _UNSET else json.dumps(list(mention_keywords))),
         )
         if value is not _UNSET
     }
@@ -276,6 +282,8 @@ def destination_from_row(row: dict[str, Any]) -> Destination:
         created_by=row["created_by"],
         created_at=ts_parse(row["created_at"]),
         updated_at=ts_parse(row["updated_at"]),
+        mention_role=row.get("mention_role"),
+        mention_keywords=tuple(json.loads(row.get("mention_keywords") or "[]")),
     )
 
 

@@ -192,6 +192,13 @@ def m006_outbox(db: Database) -> None:
     db.execute("CREATE INDEX idx_outbox_created_at ON outbox(created_at)")
 
 
+@migration
+def m007_destination_mentions(db: Database) -> None:
+    """A role a destination's alerts may mention (Discord), and the keywords that make them mention it."""
+    db.execute("ALTER TABLE destinations ADD COLUMN mention_role TEXT")
+    db.execute("ALTER TABLE destinations ADD COLUMN mention_keywords TEXT NOT NULL DEFAULT '[]'")
+
+
 def apply_migrations(db: Database, *, path: str | Path = "") -> list[str]:
     """Apply the pending migrations; return their names (empty when the schema is current).
 

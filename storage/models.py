@@ -120,6 +120,8 @@ class Destination:
     created_by: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    mention_role: str | None = None  # a role the alerts mention when one of `mention_keywords` matches
+    mention_keywords: tuple[str, ...] = ()
 
     @property
     def active(self) -> bool:

@@ -47,6 +47,8 @@ __all__ = [
     "chat_gone",
     "chat_moved",
     "chat_settings",
+    "guild_gone",
+    "set_mention",
     "latest_events",
     "set_language",
     "set_mode",
@@ -88,13 +90,24 @@ def _active(db: Database, key: str, *, change: bool) -> tuple[Destination, Subsc
 
 
 def subscribe(
-    db: Database, index: MatchIndex, key: str, *, language: Language, created_by: str, now: datetime
+    db: Database,
+    index: MatchIndex,
+    key: str,
+    *,
+    language: Language,
+    created_by: str,
+    now: datetime,
+    guild_id: str | None = None,
 ) -> Subscribed:
     """Subscribe destination `key` (taking everything until filters are set), or switch a stopped one back on."""
     with transaction(db):
         dest = get_destination(db, key)
         created = dest is None
-        dest = ensure_destination(db, key, now=now, language=language, created_by=created_by)
+        dest = ensure_destination(
+            db, key, now=now, language=language, created_by=created_by, guild_id=guild_id
+        )
+        if guild_id is not None and dest.guild_id != guild_id:
+            dest = update_destination(db, key, now=now, guild_id=guild_id)
         reenabled = dest.disabled_reason is not None
         if reenabled:
             dest = enable_destination(db, key, now=now)
@@ -249,6 +262,35 @@ def chat_gone(
     return keys
 
 
+def guild_gone(
+    db: Database, index: MatchIndex, platform: str, guild_id: str, *, reason: str, now: datetime
+) -> list[str]:
+    """Disable every destination of one server (the bot left it, or was removed); the keys disabled."""
+    keys = [
+        dest.key
+        for dest in list_destinations(db, platform=platform)
+        if dest.guild_id == guild_id and dest.disabled_reason is None
+    ]
+    with transaction(db):
+        for key in keys:
+            disable_destination(db, key, reason, now=now)
+    for key in keys:
+        refile(db, index, key)
+    return keys
+
+
+def set_mention(
+    db: Database, key: str, role: str | None, keywords: tuple[str, ...], *, now: datetime
+) -> ChatSettings:
+    """The role alerts to `key` mention when one of `keywords` matches (None: no mention)."""
+    _active(db, key, change=True)
+    with transaction(db):
+        update_destination(db, key, now=now, mention_role=role, mention_keywords=keywords if role else ())
+    settings = chat_settings(db, key)
+    assert settings is not None
+    return settings
+
+
 def chat_moved(
     db: Database, index: MatchIndex, platform: str, old_chat: str, new_chat: str, *, now: datetime
 ) -> list[Destination]:
@@ -288,7 +330,14 @@ def sync_static(
     with transaction(db):
         for entry in wanted:
             ensure_destination(db, entry.key, now=now, language=entry.language, created_by=CONFIG_CREATOR)
-            dest = update_destination(db, entry.key, now=now, language=entry.language)
+            dest = update_destination(
+                db,
+                entry.key,
+                now=now,
+                language=entry.language,
+                mention_role=entry.mention_role,
+                mention_keywords=entry.mention_keywords,
+            )
             if dest.disabled_reason is not None:
                 enable_destination(db, entry.key, now=now)
             set_subscription(

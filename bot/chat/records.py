@@ -94,6 +94,8 @@ class StaticSubscription:
     countries: tuple[str, ...] = ()
     mode: Literal["all", "filtered"] = "filtered"
     language: Literal["nl", "en"] = "nl"
+    mention_role: str | None = None
+    mention_keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,9 +58,17 @@ class ChatCommands:
         settings = await self.settings(key)
         return None if settings is None else settings.destination.language
 
-    async def subscribe(self, key: str, *, language: Language, created_by: str) -> Subscribed:
+    async def subscribe(
+        self, key: str, *, language: Language, created_by: str, guild_id: str | None = None
+    ) -> Subscribed:
         return await self.store.run(
-            _storage.subscribe, self.index, key, language=language, created_by=created_by, now=self.clock()
+            _storage.subscribe,
+            self.index,
+            key,
+            language=language,
+            created_by=created_by,
+            now=self.clock(),
+            guild_id=guild_id,
         )
 
     async def stop(self, key: str, *, reason: str) -> bool:
@@ -123,6 +131,17 @@ class ChatCommands:
         return await self.store.run(
             _storage.chat_gone, self.index, platform, chat_id, reason=reason, now=self.clock()
         )
+
+    async def guild_gone(self, platform: str, guild_id: str, *, reason: str) -> list[str]:
+        """The bot left or was removed from a server: switch off every destination in it."""
+        return await self.store.run(
+            _storage.guild_gone, self.index, platform, guild_id, reason=reason, now=self.clock()
+        )
+
+    async def set_mention(self, key: str, role: str | None, raw_keywords: str = "") -> ChatSettings:
+        """Alerts to `key` mention `role` when one of the keywords in `raw_keywords` matches; None: never."""
+        keywords = parse_keywords(raw_keywords) if role is not None else ()
+        return await self.store.run(_storage.set_mention, key, role, keywords, now=self.clock())
 
     async def chat_moved(self, platform: str, old_chat: str, new_chat: str) -> list[str]:
         """A chat got a new id: its destinations follow, subscriptions and queued alerts included."""

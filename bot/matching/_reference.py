@@ -34,6 +34,12 @@ def item_text(item: Item) -> str:
     return padded(item.title) + padded(item.text)
 
 
+def mentions(keywords: tuple[str, ...], title: str | None, text: str) -> bool:
+    """Whether any of `keywords` (chat syntax) is in `title` or `text`, by the same rules as the filters."""
+    haystack = padded(title) + padded(text)
+    return any(p in haystack for p in patterns(keywords))
+
+
 def matches(item: Item, source: str, sub: Subscription) -> bool:
     """Whether `sub` wants `item` from `source`, checked directly (one subscription, no index)."""
     if sub.paused:
