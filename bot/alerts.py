@@ -15,6 +15,7 @@ from parsers.times import LOCAL_ZONE
 from storage.models import EventKind, ItemEvent, Language, MessageStyle
 
 __all__ = [
+    "COMMON_COUNTRIES",
     "LOCAL_TZ",
     "Alert",
     "alert_from_event",
@@ -27,6 +28,8 @@ __all__ = [
 # The sources are Dutch news sites; times are shown as their readers see them.
 LOCAL_TZ = LOCAL_ZONE
 MAX_FLAGS = 3
+# The countries Dutch news readers ask for most: offered first where a chat lets people pick.
+COMMON_COUNTRIES = ("NL", "BE", "DE", "FR", "GB", "US", "UA", "RU", "IL", "PS", "CN", "TR")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # everything but tab and newline
 
 
@@ -52,6 +55,7 @@ class Alert:
     language: Language = "nl"
     style: MessageStyle = "full"
     seen_at: datetime | None = None  # when wirewatch first queued this version
+    regions: tuple[str, ...] = ()  # such as EU, beside the countries
 
     @property
     def edited(self) -> bool:
@@ -107,6 +111,7 @@ def alert_from_event(
         language=language,
         style=style,
         seen_at=seen_at,
+        regions=item.regions,
     )
 
 

@@ -196,8 +196,8 @@ async def _start_platforms(
     runtimes: list[PlatformRuntime] = []
     for platform in platforms():
         platform_settings = settings.platform(platform.name)
-        token = settings.tokens.get(platform.token_variable)
-        if not token:
+        token = settings.tokens.get(platform.token_variable, "")
+        if not token and not platform.tokenless(platform_settings):
             if platform.configured(platform_settings):
                 log.warning(
                     "[%s] is configured but %s is not set: the %s bot is off",
@@ -206,9 +206,8 @@ async def _start_platforms(
                     platform.name,
                 )
             continue
-        secrets = {
-            name: settings.tokens[name] for name in platform.secret_variables if name in settings.tokens
-        }
+        names = (*platform.secret_variables, *platform.variables(platform_settings))
+        secrets = {name: settings.tokens[name] for name in names if name in settings.tokens}
         context = PlatformContext(platform_settings, token, secrets, commands, clock)
         try:
             runtime = await platform.start(context)

@@ -252,11 +252,12 @@ class Settings:
             result[name] = dump(getattr(self, name))
         for platform in platforms():
             result[platform.name] = dump(self.platform(platform.name))
+        names = [*secret_variables(), *(n for n in self.tokens if n not in secret_variables())]
         result["environment"] = {
             name: (
                 f"set ({len(self.tokens[name])} characters, hidden)" if name in self.tokens else "(not set)"
             )
-            for name in secret_variables()
+            for name in names
         }
         return result
 
@@ -286,9 +287,8 @@ def _platform(name: str) -> Platform[Any]:
 
 def load_settings(path: str | Path | None, environ: Mapping[str, str]) -> Settings:
     """Read `path` (TOML) and the environment. `None` means the built-in defaults (ZeelandNet, console)."""
-    tokens = {name: environ[name] for name in secret_variables() if environ.get(name)}
     if path is None:
-        return parse_settings({}, tokens=tokens, path=None)
+        return parse_settings({}, tokens=environ, path=None)
     file = Path(path)
     try:
         raw = file.read_bytes()
@@ -304,11 +304,15 @@ def load_settings(path: str | Path | None, environ: Mapping[str, str]) -> Settin
         raise ConfigError(f"{file}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{file}: invalid TOML: {exc}") from None
-    return parse_settings(data, tokens=tokens, path=str(file))
+    return parse_settings(data, tokens=environ, path=str(file))
 
 
 def parse_settings(data: Mapping[str, Any], *, tokens: Mapping[str, str], path: str | None) -> Settings:
-    """Validate the parsed TOML document; see `config.example.toml` for every key."""
+    """Validate the parsed TOML document; see `config.example.toml` for every key.
+
+    `tokens` is the environment (or the part of it with secrets); `Settings.tokens` keeps only the secrets the
+    platforms read: their tokens and the variables their tables name.
+    """
     tables = file_tables()
     registered = {p.name: p for p in platforms()}
     known = sorted([*tables, *registered])
@@ -341,4 +345,7 @@ def parse_settings(data: Mapping[str, Any], *, tokens: Mapping[str, str], path: 
             problems += exc.problems
     if problems:
         raise ConfigError("\n".join(problems))
-    return Settings(**values, platforms=chosen, tokens=dict(tokens), path=path)
+    wanted = [*secret_variables()]
+    wanted += [v for name, platform in registered.items() for v in platform.variables(chosen[name])]
+    secrets = {name: tokens[name] for name in wanted if tokens.get(name)}
+    return Settings(**values, platforms=chosen, tokens=secrets, path=path)

@@ -12,14 +12,16 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TextIO
 
-__all__ = ["JsonFormatter", "RedactTokens", "configure_logging"]
+__all__ = ["JsonFormatter", "RedactTokens", "configure_logging", "protect_secrets"]
 
 SECRET_SUFFIXES = ("_TOKEN", "_SECRET")  # TELEGRAM_BOT_TOKEN, DISCORD_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET, ...
 TELEGRAM_TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
+DISCORD_TOKEN_SHAPE = re.compile(r"\b[MNO][A-Za-z\d_-]{23,27}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,40}\b")
+DISCORD_WEBHOOK_SHAPE = re.compile(r"(/webhooks/\d{15,21}/)[A-Za-z0-9_-]{20,}")
 NOISY = ("httpx", "httpcore", "telegram", "apscheduler", "discord", "aiohttp.access")
 _RECORD_FIELDS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 
@@ -44,7 +46,8 @@ class RedactTokens(logging.Filter):
     def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, "***")
-        return TELEGRAM_TOKEN_SHAPE.sub("***", text)
+        text = DISCORD_WEBHOOK_SHAPE.sub(r"\1***", text)
+        return DISCORD_TOKEN_SHAPE.sub("***", TELEGRAM_TOKEN_SHAPE.sub("***", text))
 
 
 class JsonFormatter(logging.Formatter):
@@ -82,3 +85,21 @@ def configure_logging(verbosity: int, fmt: str = "text", *, stream: TextIO | Non
     root.setLevel(level)
     for name in NOISY:
         logging.getLogger(name).setLevel(logging.WARNING if verbosity < 2 else logging.DEBUG)
+
+
+def protect_secrets(secrets: Iterable[str]) -> Callable[[], None]:
+    """Redact `secrets` from the `httpx` logger and every handler the root logger has now (so an embedding
+    program or a test's log capture never sees them either); returns the function that undoes it."""
+    redact = RedactTokens(secrets)
+    httpx_logger = logging.getLogger("httpx")
+    handlers = list(logging.getLogger().handlers)
+    httpx_logger.addFilter(redact)
+    for handler in handlers:
+        handler.addFilter(redact)
+
+    def remove() -> None:
+        httpx_logger.removeFilter(redact)
+        for handler in handlers:
+            handler.removeFilter(redact)
+
+    return remove

@@ -42,7 +42,7 @@ __all__ = [
     "secret_variables",
 ]
 
-PACKAGES = ("bot.telegram",)
+PACKAGES = ("bot.telegram", "bot.discord")
 S = TypeVar("S")
 
 
@@ -55,8 +55,8 @@ class PlatformContext(Generic[S]):
     """What a platform gets when it starts."""
 
     settings: S
-    token: str
-    secrets: Mapping[str, str]  # the platform's `secret_variables` that are set
+    token: str  # empty when the platform runs without one (`Platform.tokenless`)
+    secrets: Mapping[str, str]  # the platform's `secret_variables` and `variables` that are set
     commands: ChatCommands
     clock: Callable[[], datetime]
 
@@ -80,6 +80,10 @@ def _never(settings: Any) -> bool:
     return False
 
 
+def _none(settings: Any) -> tuple[str, ...]:
+    return ()
+
+
 @dataclass(frozen=True, slots=True)
 class Platform(Generic[S]):
     """One chat platform as wirewatch sees it (see the module docstring)."""
@@ -94,6 +98,10 @@ class Platform(Generic[S]):
     check: Check | None = None
     # Whether the table asks for the platform (wirewatch warns when it does and the token is not set).
     configured: Callable[[S], bool] = field(default=_never)
+    # Environment variables the table names that hold secrets (Discord's webhook URLs).
+    variables: Callable[[S], tuple[str, ...]] = field(default=_none)
+    # Whether the platform has work to do without its token (Discord's webhooks post without the bot).
+    tokenless: Callable[[S], bool] = field(default=_never)
 
     def table_type(self) -> Any:
         """The table's declared type, as `bot.settings.validate` takes it."""

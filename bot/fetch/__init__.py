@@ -9,7 +9,7 @@ The error tree is drawn in `bot.fetch._errors`.
 """
 
 from bot.fetch._charset import decode_body
-from bot.fetch._client import DEFAULT_USER_AGENT, FetchResult, fetch, make_client
+from bot.fetch._client import DEFAULT_USER_AGENT, PROJECT_URL, FetchResult, fetch, make_client
 from bot.fetch._errors import (
     BadResponse,
     ConnectError,
@@ -23,6 +23,7 @@ from bot.fetch._errors import (
 
 __all__ = [
     "DEFAULT_USER_AGENT",
+    "PROJECT_URL",
     "BadResponse",
     "ConnectError",
     "FetchError",

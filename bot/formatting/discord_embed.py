@@ -1,5 +1,9 @@
 """Discord messages: one embed per alert within Discord's limits, and no mentions, ever.
 
+An alert's embed: title = the item's title (or its place), linked to the item; the author line = flags and
+dateline (and "edited"); description = the lead; a field with the countries; timestamp = published_at;
+colour by region (`regions`); footer = source and time.
+
 Limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits): title 256, description
 4096, field name 256 and value 1024, footer 2048, author name 256, 25 fields, and 6000 for all of those
 together; message content 2000. News text is markdown-escaped; `allowed_mentions` is `{"parse": []}`, so an
@@ -26,6 +30,7 @@ from bot.formatting._common import (
     truncate,
 )
 from bot.formatting.plain import DIGEST_HEADLINE, plain_alert, plain_digest
+from bot.formatting.regions import region_colour
 from storage.models import Language
 
 __all__ = [
@@ -51,8 +56,7 @@ EMBED_LIMITS: Mapping[str, int] = {
     "total": 6000,
 }
 NO_MENTIONS: Mapping[str, list[str]] = {"parse": []}
-COLOR_NEW = 0x2B7BB9
-COLOR_EDITED = 0xE8A33D
+COLOR_NEW = 0x2B7BB9  # a digest
 # Links are left alone (a backslash inside one breaks it); markdown characters elsewhere get a backslash.
 _INLINE = re.compile(r"(?P<url>https?://[^\s<]+[^<.,:;\"'\]\s])|(?P<md>[\\*_~`|\[\]])")
 _LINE_START = re.compile(r"^(\s*)(?:([#>\-+])|(\d+)\.)(?=\s)", re.MULTILINE)
@@ -92,7 +96,7 @@ def discord_alert(alert: Alert, *, plain: bool = False) -> DiscordMessage:
         return DiscordMessage(
             content=plain_alert(alert, limit=CONTENT_LIMIT, escape=escape_discord, link=_no_preview)
         )
-    embed: dict[str, Any] = {"type": "rich", "color": COLOR_EDITED if alert.edited else COLOR_NEW}
+    embed: dict[str, Any] = {"type": "rich", "color": region_colour(alert.countries, alert.regions)}
     author = " ".join(
         p
         for p in (
@@ -112,7 +116,7 @@ def discord_alert(alert: Alert, *, plain: bool = False) -> DiscordMessage:
     if alert.published_at is not None:
         embed["timestamp"] = alert.published_at.isoformat()
     compact = alert.style == "compact"
-    title = alert.headline if compact else alert.title
+    title = alert.headline if compact else (alert.title or alert.place)
     if title:
         embed["title"] = fit(lambda n: escape_discord(truncate(title, n)), len(title), EMBED_LIMITS["title"])
     if not compact and alert.country_names:

@@ -9,7 +9,7 @@
 - `access`: which destination a command is about, who may change it; `keys`: destination keys;
 - `texts`: what the bot says in its own syntax (the rest is `bot.chat.texts`); `context`: what handlers share;
 - `runtime`: `TelegramRuntime`, python-telegram-bot's `Application` in wirewatch's event loop (long polling, or
-  the aiohttp server in `webhook`); `redact`: the token kept out of the logs.
+  the aiohttp server in `webhook`; the token is kept out of the logs by `bot.logs.protect_secrets`).
 
 Only `settings` and `limits` are imported here: python-telegram-bot loads when the bot starts.
 """

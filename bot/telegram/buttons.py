@@ -14,7 +14,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.alerts import country_label
+from bot.alerts import COMMON_COUNTRIES, country_label
 from bot.chat import EXPECTED, ListAction, refusal
 from bot.telegram.access import may_manage
 from bot.telegram.context import deps, reply_language
@@ -24,7 +24,7 @@ from parsers.countries import flag
 __all__ = ["PICKER_COUNTRIES", "country_picker", "on_country_button", "on_country_toggle", "on_stop_button"]
 
 # The countries most asked for by Dutch news readers; anything else goes by name: /countries add ...
-PICKER_COUNTRIES = ("NL", "BE", "DE", "FR", "GB", "US", "UA", "RU", "IL", "PS", "CN", "TR")
+PICKER_COUNTRIES = COMMON_COUNTRIES
 _PER_ROW = 3
 
 

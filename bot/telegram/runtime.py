@@ -28,13 +28,13 @@ from telegram.request import HTTPXRequest
 
 from bot.adapters.base import RateLimit
 from bot.chat import ChatCommands, HealthNotice, HealthWatch, StaticSubscription
+from bot.logs import protect_secrets
 from bot.platforms import PlatformStartError
 from bot.telegram.adapter import TelegramAdapter, use_timedelta
 from bot.telegram.context import Deps
 from bot.telegram.handlers import register
 from bot.telegram.keys import PLATFORM, telegram_key
 from bot.telegram.limits import TELEGRAM_RATE_LIMITS
-from bot.telegram.redact import protect_token
 from bot.telegram.settings import StaticDestination, TelegramSettings
 from bot.telegram.texts import COMMANDS, t
 from bot.telegram.webhook import WebhookServer
@@ -101,7 +101,7 @@ class TelegramRuntime:
         self.webhook_secret = webhook_secret
         self.commands = commands
         self.poll_timeout = poll_timeout
-        self._unprotect = protect_token(token)
+        self._unprotect = protect_secrets([token])
         self._requests = http_requests(timeout)
         self.application = build_application(settings, token, requests=self._requests)
         register(self.application, Deps(commands, settings))
