@@ -14,7 +14,7 @@ class CountryEvidence:
     """Why an item was tagged with a country: which words, of what kind, where."""
 
     code: str  # ISO 3166-1 alpha-2
-    kind: str  # dateline | name | adjective | demonym | capital | city | metonym
+    kind: str  # dateline | name | adjective | demonym | capital | city | metonym | organisation
     text: str  # the words as they stand in the item
     start: int = -1  # offset in the text the tagger read, -1 for the dateline
 

@@ -42,6 +42,7 @@ KINDS = {
     "metonyms": "metonym",
     "demonyms": "demonym",
     "adjectives": "adjective",
+    "organisations": "organisation",
 }
 _COUNTRY_KEYS = {*KINDS, "datelines", "remove", "nl", "en", "iso3"}
 _RULE_KEYS = {"name_risk", "neighbour_risk", "nl_only", "en_only", "needs_article", "block"}

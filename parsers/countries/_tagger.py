@@ -17,6 +17,7 @@ from functools import cache
 import ahocorasick  # type: ignore[import-not-found, unused-ignore]  # a C extension without stubs
 
 from parsers.countries._data import Ambiguity, Form, dataset, gazetteer, place_key
+from parsers.countries._names import NEUTRAL, judge, title_case, word_after, word_before
 from parsers.countries._text import detect_language, fold_key, fold_text, word_set
 from parsers.models import CountryEvidence
 
@@ -24,18 +25,6 @@ __all__ = ["Tags", "resolve_place", "tag_text"]
 
 logger = logging.getLogger(__name__)
 
-# Capitalised words that may stand next to a person's name without making it one ("in Jordan",
-# "President of Chad", "Jordan's"), lower-cased.
-_NEUTRAL = word_set(
-    """
-    de het een en in op van voor naar uit met bij door over tegen tussen na om aan als dat die dit deze toen
-    ook maar nu zo wel niet volgens sinds tijdens zowel noch of want dus toch zelfs alleen buurland
-    the a an and in on of for to from with at by as but or nor while after before since during also both
-    neighbouring neighboring northern southern eastern western central president premier minister king
-    queen prince koning koningin prins regering government army leger state staat republic republiek
-    foreign buitenlandse defence defense interior prime crown police politie
-    """
-)
 _ARTICLES = word_set("de een the a an")
 _AP_STATES = frozenset(
     fold_key(abbreviation)
@@ -66,6 +55,16 @@ def _name_risk_words() -> frozenset[str]:
 
 
 @cache
+def _country_words() -> frozenset[str]:
+    """Folded one-word forms of every country and region: words that never make a place part of a name."""
+    return frozenset(key for key in (fold_key(form.text) for form in dataset().forms) if " " not in key)
+
+
+def _is_country_word(word: str) -> bool:
+    return fold_key(word).strip(".'’") in _country_words()
+
+
+@cache
 def _automaton() -> ahocorasick.Automaton:
     by_key: dict[str, list[Form]] = {}
     for form in dataset().forms:
@@ -77,33 +76,13 @@ def _automaton() -> ahocorasick.Automaton:
     return automaton
 
 
-def _word_before(text: str, start: int) -> str:
-    """The whitespace-separated word right before `start`, or "" if punctuation intervenes."""
-    i = start
-    while i > 0 and text[i - 1] in " \t":
-        i -= 1
-    if i == start or i == 0:
-        return ""
-    j = i
-    while j > 0 and (text[j - 1].isalnum() or text[j - 1] in "-'’."):
-        j -= 1
-    return text[j:i]
-
-
-def _word_after(text: str, end: int) -> str:
-    i = end
-    while i < len(text) and text[i] in " \t":
-        i += 1
-    if i == end:
-        return ""
-    j = i
-    while j < len(text) and (text[j].isalnum() or text[j] in "-'’"):
-        j += 1
-    return text[i:j]
-
-
 def _is_capitalised_name(word: str) -> bool:
-    return bool(word) and word[0].isupper() and fold_key(word).strip(".'’") not in _NEUTRAL
+    return (
+        bool(word)
+        and word[0].isupper()
+        and fold_key(word).strip(".'’") not in NEUTRAL
+        and not _is_country_word(word)
+    )
 
 
 def _is_all_caps(word: str) -> bool:
@@ -114,7 +93,7 @@ def _is_all_caps(word: str) -> bool:
 class _Context:
     """Per-text facts a form's checks may need, computed at most once."""
 
-    __slots__ = ("_lang", "folded", "persons", "text")
+    __slots__ = ("_lang", "_title_lines", "folded", "persons", "surnames", "text")
 
     def __init__(self, text: str, folded: str) -> None:
         self.text = text
@@ -123,6 +102,20 @@ class _Context:
         # Folded name-risk forms seen as part of a person's name ("Joaquin Phoenix"): later bare mentions
         # ("Phoenix said") are that person too.
         self.persons: set[str] = set()
+        # Folded country names seen as a surname ("Kamerlid Jan Polen") -> where: later bare mentions
+        # ("Polen zei") are that person too.
+        self.surnames: dict[str, int] = {}
+        self._title_lines: dict[int, int] = {}
+
+    def title_line(self, at: int) -> bool:
+        """Whether offset `at` stands in the title-case opening of its line (judged once per line)."""
+        first = self.text.rfind("\n", 0, at) + 1
+        reach = self._title_lines.get(first)
+        if reach is None:
+            last = self.text.find("\n", at)
+            reach = title_case(self.text[first : last if last >= 0 else len(self.text)])
+            self._title_lines[first] = reach
+        return at < first + reach
 
     @property
     def lang(self) -> str:
@@ -137,22 +130,25 @@ def _accepts(form: Form, start: int, end: int, ctx: _Context) -> bool:
         if text[start:end] != form.text:
             return False
         if form.caps_guard and (
-            _is_all_caps(_word_before(text, start)) or _is_all_caps(_word_after(text, end))
+            _is_all_caps(word_before(text, start)) or _is_all_caps(word_after(text, end))
         ):
             return False
     elif form.text[0].isupper() and not text[start].isupper():
         return False
     if form.lang is not None and ctx.lang and form.lang != ctx.lang:  # unknown language: allow
         return False
-    if form.needs_article and fold_key(_word_before(text, start)) not in _ARTICLES:
+    if form.needs_article and fold_key(word_before(text, start)) not in _ARTICLES:
         return False
     if (form.name_risk or form.neighbour_risk) and (
-        _is_capitalised_name(_word_before(text, start)) or _is_capitalised_name(_word_after(text, end))
+        _is_capitalised_name(word_before(text, start)) or _is_capitalised_name(word_after(text, end))
     ):
         if form.name_risk:
             ctx.persons.add(fold_key(form.text))
         return False
-    return True
+    verdict = judge(text, start, end, form.kind, form.exact, _is_country_word, lambda: ctx.title_line(start))
+    if verdict == "person" and form.kind == "name":
+        ctx.surnames.setdefault(fold_key(form.text), start)
+    return verdict is None
 
 
 def _matches(ctx: _Context, skip_until: int) -> list[tuple[int, int, Form]]:
@@ -282,6 +278,8 @@ def _mentions(ctx: _Context, skip_until: int) -> Iterator[tuple[int, int, str, s
     ambiguous = dataset().ambiguous
     for start, end, form in matches:
         if form.kind == "block" or (form.name_risk and fold_key(form.text) in ctx.persons):
+            continue
+        if form.kind == "name" and start > ctx.surnames.get(fold_key(form.text), len(ctx.text)):
             continue
         if form.kind == "ambiguous":
             code = _resolve_ambiguous(ambiguous[fold_key(form.text)], ctx)
