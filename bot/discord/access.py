@@ -80,7 +80,7 @@ def locate(
     if interaction.guild_id is None:
         raise Refused("guild_only")
     if channel is not None:
-        if channel.guild_id != interaction.guild_id:
+        if channel.guild_id != interaction.guild_id or not _in_guild(interaction, channel):
             raise Refused("other_guild")
         kind, channel_id = channel.type, channel.id
         current = channel.id == interaction.channel_id
@@ -93,6 +93,20 @@ def locate(
     if kind not in _TEXT_TYPES and kind not in _THREAD_TYPES:
         raise Refused("not_text_channel")
     return Here(channel_id, kind in _THREAD_TYPES, current)
+
+
+def _in_guild(
+    interaction: discord.Interaction, channel: app_commands.AppCommandChannel | app_commands.AppCommandThread
+) -> bool:
+    """Whether the server the command is used in has this channel (or, for a thread, its parent), as far as
+    the bot's view of the server tells. Discord only offers a server's own channels; a crafted request may not."""
+    guild = interaction.guild
+    if guild is None:
+        return True  # the server is not in the bot's cache: Discord's own check stands
+    if guild.get_channel_or_thread(channel.id) is not None:
+        return True
+    parent = getattr(channel, "parent_id", None)
+    return parent is not None and guild.get_channel(parent) is not None
 
 
 def check_admin(interaction: discord.Interaction) -> None:

@@ -43,6 +43,24 @@ CHANNEL_TYPES = (
     discord.ChannelType.news_thread,
 )
 Channel = app_commands.AppCommandChannel | app_commands.AppCommandThread
+
+
+class ChannelOption(app_commands.Transformer):
+    """A `channel:` option that offers only channels alerts can go to (text, announcement, threads)."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.channel
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        return list(CHANNEL_TYPES)
+
+    async def transform(self, interaction: discord.Interaction, value: Any) -> Any:
+        return value
+
+
+ChannelArg = app_commands.Transform[Channel, ChannelOption]
 F = TypeVar("F", bound=Callable[..., Coroutine[Any, Any, None]])
 
 
@@ -106,7 +124,7 @@ def build_news(deps: Deps) -> app_commands.Group:
     @app_commands.describe(channel=_("A text channel, announcement channel or thread (default: this one)"))
     @app_commands.rename(channel=_("channel"))
     @answers
-    async def subscribe(interaction: discord.Interaction, channel: Channel | None = None) -> None:
+    async def subscribe(interaction: discord.Interaction, channel: ChannelArg | None = None) -> None:
         here = await here_for(interaction, channel, change=True)
         here.check_bot_can_post(interaction)
         language = await reply_language(interaction, commands, here)
@@ -132,7 +150,7 @@ def build_news(deps: Deps) -> app_commands.Group:
     @app_commands.describe(channel=_("A text channel, announcement channel or thread (default: this one)"))
     @app_commands.rename(channel=_("channel"))
     @answers
-    async def unsubscribe(interaction: discord.Interaction, channel: Channel | None = None) -> None:
+    async def unsubscribe(interaction: discord.Interaction, channel: ChannelArg | None = None) -> None:
         here = await here_for(interaction, channel, change=True)
         language = await reply_language(interaction, commands, here)
         settings = await commands.settings(here.key)

@@ -66,6 +66,7 @@ class WirewatchClient(discord.Client):
     """A client with the `/news` tree, that syncs it at login and forgets servers it leaves."""
 
     def __init__(self, runtime: DiscordRuntime, **options: Any) -> None:
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # wirewatch has no voice
         super().__init__(intents=INTENTS, **options)
         self.runtime = runtime
         self.tree = app_commands.CommandTree(self)
