@@ -4,20 +4,28 @@ An item is a lead that opens with a dateline (`PLACE (AGENCY) - ...`, see `parse
 time label (`parsers.times`, or `<time datetime>`) before or after it. The page is flattened into one text:
 whitespace inside text nodes collapses to one space, block elements and `<br>` become line breaks, the text
 of sibling elements is kept apart (datelines may open there: "<span>11:52</span><span>DOMBURG - ..."), and
-the offsets of links, headings, `<time>` elements and every element's range are kept. Then, per dateline:
+the offsets of links, headings, `<time>` elements and every element's range are kept. A relative time inside
+a sentence ("het KNMI gaf 20 minuten geleden code oranje af") is no label. Then, per dateline:
 
-- its lead runs to the end of its line or of the element holding the dateline, whichever comes first;
+- its lead runs to the end of its line, of the element holding the dateline, or to the next label, whichever
+  comes first ("...aanstoot aan.8 minuten geledenNetanyahu dreigtMEITAR (ANP/AFP) - ...");
 - its *container* is the largest element holding this dateline and no other; when it exists, the label,
   title and link come from inside it, and a container with much more text than one lead (an article body
   whose first paragraph has a dateline) is no item;
-- without one (leads and labels glued in one text block, or flat sibling lists), the label is the one
-  right after the lead or the one right before the dateline, whichever the whole page uses more;
+- without one (leads and labels glued in one text block, or flat sibling lists), or when the only label is
+  glued before the dateline in the dateline's own element ("<p>8 minuten geledenMEITAR ..."), the label is
+  the one right after the lead or the one right before the dateline, whichever the whole page uses more;
+  such a label must lie in the list that holds the dateline and its neighbours;
+- a label never reaches a dateline across a section, article, navigation, page header or footer, dialog
+  or form, nor from another block of labels (`_ties`); the lead of the page's article (an h1 beside it)
+  next to a list is no item;
 - its title is a heading, else the last short block of text before the dateline that is no kicker, credit
-  or text repeated before other items (`_titles`).
+  or text repeated before other items, including a title glued onto the dateline (`_titles`).
 
-Modules: `_bytes` (sniffing and decoding bodies), `_layout` (the page as one text), `_slots` (labels and
-what belongs to each dateline), `_titles` (which text names each item), `_items` (slots to items),
-`_selectors` (configured selectors), `_shared`.
+Modules: `_bytes` (sniffing and decoding bodies), `_layout` (the page as one text), `_labels` (which time
+labels count), `_ties` (which label may belong to which dateline), `_slots` (what belongs to each
+dateline), `_titles` (which text names each item), `_items` (slots to items), `_selectors` (configured
+selectors), `_shared`.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ from tests.factories import build_item
 CASES_FILE = Path(__file__).with_name("data_countries_cases.toml")
 CASES: list[dict[str, Any]] = tomllib.loads(CASES_FILE.read_text(encoding="utf-8"))["case"]
 EVIDENCE_KINDS = {"dateline", *KINDS.values()}
-TARGET = 0.95
+TARGET = 0.98  # issue 14: precision and recall stay at or above 0.98 on these leads
 
 
 def _tag(case: dict[str, Any]) -> Tags:
