@@ -10,6 +10,7 @@ Every label must be tied to its dateline (`_ties`). A lead ends at the first lab
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from parsers.datelines import Dateline
@@ -32,6 +33,7 @@ _FILLER = str.maketrans(dict.fromkeys(" \n\t·•|-–—:,;"))
 _MAX_FILLER = 200  # text allowed between a lead and a label outside any container (a title, "lees meer")
 _MAX_EXTRA = 500  # text a container may hold besides its lead and label: a title, a kicker, "lees meer"
 _MAX_TRAILING = 150  # of which after the lead: "lees meer", share buttons; never another paragraph
+_MAX_LINES = 2  # lines between a lone dateline and its label: a kicker and a title
 
 
 @dataclass(slots=True)
@@ -77,11 +79,32 @@ def find_slots(lay: Layout, datelines: list[Dateline], labels: Labels, ties: Tie
             slot.label = _container_label(slot, labels, ties)
         if slot.label and depth and not slot.label.exact and _glued_before(text, slot, slot.label):
             slot.label, slot.released = None, slot.label
+        if container and not depth and slot.label and not _near(lay, slot, slot.label):
+            slot.label = None  # a lone dateline takes no label from across a banner, a menu and a title
         if container and not depth and slot.label:
             # a lone dateline's container is the whole page: the item is what holds its lead and label
             slot.container = _enclosing(lay, paths[i], slot.label)
         slots.append(slot)
     return slots
+
+
+def _near(lay: Layout, slot: Slot, label: Label) -> bool:
+    """Whether a lone dateline's label is its own: inside the block that holds the dateline and the page's
+    title (an h1) if there is one, with at most two lines of text (a kicker and a title, "lees meer") and
+    one link between them."""
+    text = lay.text
+    for ident in reversed(slot.path):
+        first, last = lay.ranges.get(ident, (0, 0))
+        at = bisect_left(lay.page_titles, first)
+        if at < len(lay.page_titles) and lay.page_titles[at] < last:
+            if not (first <= label.start and label.end <= last):
+                return False  # the article's title and lead stand apart from the label
+            break
+    start, end = (
+        (label.end, slot.dateline.start) if label.end <= slot.dateline.start else (slot.lead_end, label.start)
+    )
+    links = bisect_left(lay.links, (end,)) - bisect_left(lay.links, (start,))
+    return links <= 1 and sum(1 for line in text[start:end].split("\n") if _filler(line)) <= _MAX_LINES
 
 
 def _glued_before(text: str, slot: Slot, label: Label) -> bool:

@@ -106,12 +106,20 @@ def test_an_article_with_a_time_of_its_own_beside_a_list_is_no_item() -> None:
         STRAYS["navigation"],
         STRAYS["page-header"],
         STRAYS["cookie-dialog"],
-        "<main><div class='alert'>Het onweer trok 10 minuten geleden over Vlissingen en Middelburg.</div>",
+        "<div class='alert'>Het onweer trok 10 minuten geleden over Vlissingen en Middelburg.</div>",
+        # a label standing alone above a menu and the article's title
+        "<div class='bar'>Laatste nieuws · 6 minuten geleden</div><div class='menu'><a href='/'>Home</a> <a"
+        " href='/sport'>Sport</a></div>",
+        "<div class='bar'>Live <time datetime='2026-11-27T11:55:00Z'>5 minuten geleden</time></div><ul><li>"
+        "<a href='/'>Home</a></li><li><a href='/sport'>Sport</a></li></ul>",
     ],
 )
-def test_a_lone_article_takes_no_label_from_around_it(stray: str) -> None:
-    assert parse_wire_page(f"<body>{stray}{ARTICLE}</body>", now=NOW) == []
-    assert parse_wire_page(f"<body>{ARTICLE}{stray}</body>", now=NOW) == []
+@pytest.mark.parametrize(
+    "article", [ARTICLE, BARE_ARTICLE.replace("<div class='story'>", "<div class='story'><h1>Blinken</h1>")]
+)
+def test_a_lone_article_takes_no_label_from_around_it(stray: str, article: str) -> None:
+    assert parse_wire_page(f"<body>{stray}{article}</body>", now=NOW) == []
+    assert parse_wire_page(f"<body>{article}{stray}</body>", now=NOW) == []
 
 
 def test_a_lone_item_with_its_own_label_is_still_an_item() -> None:
