@@ -34,6 +34,7 @@ _MAX_FILLER = 200  # text allowed between a lead and a label outside any contain
 _MAX_EXTRA = 500  # text a container may hold besides its lead and label: a title, a kicker, "lees meer"
 _MAX_TRAILING = 150  # of which after the lead: "lees meer", share buttons; never another paragraph
 _MAX_LINES = 2  # lines between a lone dateline and its label: a kicker and a title
+_LONGEST_TITLE = 300
 
 
 @dataclass(slots=True)
@@ -108,13 +109,14 @@ def _near(lay: Layout, slot: Slot, label: Label) -> bool:
 
 
 def _glued_before(text: str, slot: Slot, label: Label) -> bool:
-    """Whether `label` stands before the dateline in the dateline's own element, with only filler between:
-    the label may end the previous item ("<p>8 minuten geledenMEITAR (ANP) - ...")."""
-    return (
-        label.end <= slot.dateline.start
-        and label.path == slot.path
-        and not _filler(text[label.end : slot.dateline.start])
-    )
+    """Whether `label` stands before the dateline on its line in the dateline's own element, with at most a
+    title between: the label may end the previous item ("<p>8 minuten geledenMEITAR (ANP) - ...")."""
+    if label.end > slot.dateline.start or label.path != slot.path:
+        return False
+    if slot.dateline.start - label.end > _LONGEST_TITLE:
+        return False
+    between = text[label.end : slot.dateline.start]
+    return "\n" not in between or not _filler(between)
 
 
 def _element_end(lay: Layout, path: tuple[int, ...], dateline: Dateline) -> int:

@@ -163,6 +163,31 @@ def test_a_label_before_a_dateline_in_its_element_ends_the_previous_item(line: s
     assert [(i.place, i.text, i.time_label) for i in items] == LINES
 
 
+@pytest.mark.parametrize("joint", ["", " "])
+def test_lines_with_titles_glued_between_the_label_and_the_dateline(joint: str) -> None:
+    html = (
+        f"<div><p>Trump boos{joint}WASHINGTON (ANP) - Trump waarschuwt.</p><p>8 minuten geleden{joint}Netanyahu"
+        f" dreigt{joint}MEITAR (ANP/AFP) - Netanyahu dreigt.</p><p>1 uur geleden{joint}Kubilius op toer{joint}"
+        "BRUSSEL (ANP) - De Commissie gaat langs.</p><p>3 uur geleden</p></div>"
+    )
+    assert [(i.place, i.title, i.time_label) for i in parse_wire_page(html, now=NOW)] == [
+        ("WASHINGTON", "Trump boos", "8 minuten geleden"),
+        ("MEITAR", "Netanyahu dreigt", "1 uur geleden"),
+        ("BRUSSEL", "Kubilius op toer", "3 uur geleden"),
+    ]
+
+
+def test_lines_opening_with_their_own_clock_and_title() -> None:
+    html = (
+        "<ul><li><p>11:52 Trump boos WASHINGTON (ANP) - Trump waarschuwt.</p></li><li><p>10:58 Netanyahu dreigt"
+        " MEITAR (ANP) - Netanyahu dreigt.</p></li></ul>"
+    )
+    assert [(i.place, i.title, i.time_label) for i in parse_wire_page(html, now=NOW)] == [
+        ("WASHINGTON", "Trump boos", "11:52"),
+        ("MEITAR", "Netanyahu dreigt", "10:58"),
+    ]
+
+
 def test_english_lines_with_the_label_glued_to_the_next_dateline() -> None:
     html = (
         "<div><p>LONDON (Reuters) - Stocks fell on Friday.</p><p>5 mins agoCHICAGO (AP) — Snow closed schools."
