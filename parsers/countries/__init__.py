@@ -1,10 +1,12 @@
 """Which countries a news item is about: ISO 3166-1 alpha-2 codes, the dateline's country first.
 
 `tag_text` and `tag_item` find Dutch and English country names, short forms, adjectives, demonyms, capitals,
-cities and metonyms ("Kremlin", "Witte Huis") in running text, and resolve dateline places, including small
-towns, through a compact GeoNames gazetteer. Regions and organisations (EU, NATO, UN, Midden-Oosten) are
-kept apart from countries. `lookup_country`, `suggest_countries`, `country_name` and `flag` serve user input
-and display. Data: `parsers/data/` (see SOURCES.md there); everything is loaded lazily, once.
+cities, metonyms ("Kremlin", "Witte Huis") and organisations that stand for a territory ("Hamas",
+"Hezbollah") in running text, skip places that are part of another name ("Washington Post", "minister Van
+Engeland") or only a cited source's nationality ("het Britse persbureau Reuters"), and resolve dateline
+places, including small towns, through a compact GeoNames gazetteer. Regions and international
+organisations (EU, NATO, UN, Midden-Oosten) are kept apart from countries. `lookup_country`,
+`suggest_countries`, `country_name` and `flag` serve user input and display. Data: `parsers/data/` (see SOURCES.md there); everything is loaded lazily, once.
 """
 
 from __future__ import annotations

@@ -50,6 +50,8 @@ _NEUTRAL_BEFORE = NEUTRAL | word_set(
     one two three some many most much several few each any none half
     prix gp open spelen games kampioenschap kampioenschappen championship championships tour ronde rally
     marathon race classic
+    station luchthaven vliegveld haven centrum binnenstad gemeente rechtbank gerechtshof hof brandweer
+    veiligheidsregio waterschap lake meer mount
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december
     """
@@ -65,7 +67,8 @@ _NEUTRAL_AFTER = NEUTRAL | word_set(
     war oorlog crisis conflict peace talks summit deal election elections
     mayor governor senator senators attorney general secretary chief commander commissioner ambassador
     envoy spokesman spokeswoman representative congressman congresswoman republicans democrats lieutenant
-    legislature assembly council court judge sheriff department officials authorities
+    legislature assembly council court judge sheriff department officials authorities airport centraal
+    station harbour harbor port
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december
     """
@@ -75,8 +78,8 @@ _NAME_TAILS = word_set(
     """
     post times journal herald tribune gazette chronicle globe daily mail independent star sun courant
     express telegraph observer guardian standard examiner inquirer review today news courier dispatch
-    united rovers wanderers athletic hotspur albion fc sc commanders lakers knicks airlines airways airport
-    telecom exchange
+    united rovers wanderers athletic hotspur albion fc sc commanders lakers knicks airlines airways telecom
+    exchange
     """
 )
 # Words before a place after which a capitalised word may be a name of its own, not part of the place:

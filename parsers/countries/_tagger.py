@@ -2,8 +2,8 @@
 
 Matching runs an Aho-Corasick automaton over the folded text (one character folded to one, so offsets index
 the original), keeps matches that stand on word boundaries and pass their form's checks (case, names of
-people, language), then takes leftmost-longest spans ("Noord-Korea" before "Korea", "Verenigde Naties"
-before nothing at all).
+people, language, and `_names.judge`: no place inside another name, no cited source's nationality), then
+takes leftmost-longest spans ("Noord-Korea" before "Korea", "Verenigde Naties" before nothing at all).
 """
 
 from __future__ import annotations
