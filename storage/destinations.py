@@ -13,7 +13,6 @@ became a supergroup) keeps the destination's id, so its subscription and queued 
 from __future__ import annotations
 
 import json
-
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -152,7 +151,10 @@ def update_destination(
             ("edit_policy", edit_policy),
             ("guild_id", guild_id),
             ("mention_role", mention_role),
-            ("mention_keywords", _UNSET if mention_keywords is _UNSET else json.dumps(list(mention_keywords))),
+            (
+                "mention_keywords",
+                _UNSET if mention_keywords is _UNSET else json.dumps(list(mention_keywords)),
+            ),
         )
         if value is not _UNSET
     }

@@ -97,8 +97,8 @@ class DiscordRest:
             response = await self._client.request(method, self.base_url + path, json=payload, params=params)
         except httpx.HTTPError as exc:
             raise Transient(f"Discord unreachable: {type(exc).__name__}") from exc
-        self._note_bucket(bucket, response)
         if response.is_success:
+            self._note_bucket(bucket, response)
             body = _json(response)
             return body if isinstance(body, dict) else {}
         raise self._error(bucket, response)
@@ -134,9 +134,7 @@ class DiscordRest:
                 _float(data.get("retry_after")) or _float(response.headers.get("Retry-After")) or 1.0
             )
             if data.get("global") or response.headers.get("X-RateLimit-Global") == "true":
-                self._blocked[_GLOBAL] = self.clock() + retry_after
-            else:
-                self._blocked[bucket] = self.clock() + retry_after
+                self._blocked[_GLOBAL] = self.clock() + retry_after  # every channel waits, not only this one
             return RateLimited(retry_after, text)
         if status == 401 or status >= 500:
             return Transient(text)

@@ -163,6 +163,7 @@ class DiscordRuntime:
             raise PlatformStartError("Discord refused the bot token (check DISCORD_BOT_TOKEN)") from None
         except (TimeoutError, OSError, aiohttp.ClientError, discord.HTTPException) as exc:
             log.warning("Discord is unreachable at start (%s); trying again in the background", _why(exc))
+            await _forget_session(self.client)
             self._connection = asyncio.create_task(self._connect(logged_in=False), name="wirewatch-discord")
             return
         self._connection = asyncio.create_task(self._connect(logged_in=True), name="wirewatch-discord")
@@ -185,6 +186,8 @@ class DiscordRuntime:
                 return
             except (TimeoutError, OSError, aiohttp.ClientError, discord.HTTPException) as exc:
                 log.warning("Discord is unreachable (%s); trying again in %.0fs", _why(exc), delay)
+                if not logged_in:
+                    await _forget_session(client)
             except discord.ConnectionClosed as exc:
                 log.error("the Discord gateway closed the connection for good (%s)", exc)
                 return
@@ -263,6 +266,12 @@ class DiscordRuntime:
                 notice.source,
                 exc_info=True,
             )
+
+
+async def _forget_session(client: discord.Client) -> None:
+    """Close the HTTP session a failed login opened (the next login opens its own, with a new connector)."""
+    await client.http.close()
+    client.http.connector = discord.utils.MISSING
 
 
 def _why(exc: BaseException) -> str:

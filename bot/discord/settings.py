@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from bot.chat.static import StaticFilters, check_keywords
-from bot.settings import Setting, SettingError, table
+from bot.settings import Check, Setting, SettingError, table
 
 __all__ = [
     "DEFAULT_API_BASE_URL",
@@ -70,12 +70,15 @@ def _gateway_url(value: str | None, context: Mapping[str, Any]) -> str | None:
     return value
 
 
-def _ids(value: frozenset[int] | tuple[int, ...], context: Mapping[str, Any]) -> Any:
-    if any(v <= 0 for v in value):
-        raise SettingError(
-            f"expected a list of Discord ids such as [1234567890123456789], got {sorted(value)!r}"
-        )
-    return value
+def _ids(what: str) -> Check:
+    def check(value: frozenset[int] | tuple[int, ...], context: Mapping[str, Any]) -> Any:
+        if any(v <= 0 for v in value):
+            raise SettingError(
+                f"expected a list of Discord {what} ids such as [1234567890123456789], got {sorted(value)!r}"
+            )
+        return value
+
+    return check
 
 
 def _env_name(value: str | None, context: Mapping[str, Any]) -> str | None:
@@ -178,7 +181,7 @@ class DiscordSettings:
             "Servers whose /news commands are synced instantly at start (for development); without any, the "
             "commands are synced globally (Discord may take up to an hour to show changes).",
             expected="a list of Discord server ids such as [1234567890123456789]",
-            check=_ids,
+            check=_ids("server"),
         ),
     ] = ()
     operators: Annotated[
@@ -186,7 +189,7 @@ class DiscordSettings:
         Setting(
             "Discord user ids that see every source's health with /news status.",
             expected="a list of Discord user ids such as [1234567890123456789]",
-            check=_ids,
+            check=_ids("user"),
         ),
     ] = frozenset()
     operator_channel: Annotated[

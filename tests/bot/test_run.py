@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
 import signal
-import sys
 from pathlib import Path
 
 from bot.app import run_forever
@@ -14,26 +12,11 @@ from bot.config import ConsoleSettings, Settings, SourceSettings, StorageSetting
 from bot.demo.site import LocalSite
 from bot.store import Store
 from storage.outbox import outbox_counts
+from tests.bot.run_support import start_run
 from tests.fakes.telegram import FakeTelegram
 from tests.wirepage import KYIV, SEED, TOKIO, wire_page
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-async def start_run(config: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
-    """`wirewatch run --config CONFIG` in a child process, with pipes, in the config's folder."""
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        "--config",
-        str(config),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": str(REPO), **env},
-        cwd=config.parent,
-    )
 
 
 async def test_run_polls_on_schedule_and_prints_each_alert_once(tmp_path: Path) -> None:

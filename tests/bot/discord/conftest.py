@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -60,6 +61,7 @@ async def running(
     token: str | None = None,
     secrets: dict[str, str] | None = None,
     clock: Callable[[], datetime] = lambda: NOW,
+    ready: bool = True,
 ) -> AsyncIterator[DiscordRuntime]:
     async with Store(db_path) as store:
         commands = ChatCommands(store, MatchIndex(), clock=clock)
@@ -75,10 +77,18 @@ async def running(
         try:
             if runtime.client is not None:
                 instant_reidentify(runtime.client)
-                await fake.wait_ready()
+                if ready:
+                    await fake.wait_ready()
             yield runtime
         finally:
             await runtime.stop()
+
+
+async def eventually(predicate: Callable[[], bool], *, timeout: float = 5, what: str = "it") -> None:
+    """Wait (polling, with a timeout) until `predicate()` holds: for state of wirewatch's own."""
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.01)
 
 
 @pytest.fixture
@@ -94,6 +104,18 @@ async def env(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[Env]:
     admin, member = fake.add_user("anna"), fake.add_user("bram")
     fake.add_member(guild, admin)
     fake.add_member(guild, member)
-    async with running(fake, tmp_path / "w.db", settings_for(fake, operators=frozenset({admin.id}))) as runtime:
+    async with running(
+        fake, tmp_path / "w.db", settings_for(fake, operators=frozenset({admin.id}))
+    ) as runtime:
         await fake.wait_for_call("sync_commands")
-        yield Env(fake, runtime.commands.store, runtime.commands.index, runtime.commands, runtime, guild, channel, admin, member)
+        yield Env(
+            fake,
+            runtime.commands.store,
+            runtime.commands.index,
+            runtime.commands,
+            runtime,
+            guild,
+            channel,
+            admin,
+            member,
+        )

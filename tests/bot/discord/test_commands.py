@@ -67,11 +67,11 @@ async def test_subscribe_then_filters_in_dutch(env: Env) -> None:
 
     assert start.ephemeral and "krijgt nu breaking news" in start.content
     assert f"<#{env.channel.id}>" in start.content
-    assert "Toegevoegd: iran, \"witte huis\"" in keywords.content
+    assert 'Toegevoegd: iran, "witte huis"' in keywords.content
     assert "Toegevoegd: 🇺🇦 Oekraïne (UA)" in countries.content
     assert "Toegevoegd: voetbal" in excluded.content
     assert all(r.ephemeral for r in (keywords, countries, excluded, shown))
-    assert "Trefwoorden: iran, \"witte huis\"" in shown.content and "Uitsluitingen: voetbal" in shown.content
+    assert 'Trefwoorden: iran, "witte huis"' in shown.content and "Uitsluitingen: voetbal" in shown.content
     sub = await env.store.run(get_subscription, channel_key(env.channel.id))
     assert sub is not None and sub.include == ("iran", '"witte huis"') and sub.countries == ("UA",)
     assert sub.exclude == ("voetbal",)
@@ -117,7 +117,9 @@ async def test_subscribe_and_mention_need_manage_server_too(env: Env) -> None:
     assert "Server beheren" in refused.content
     assert await env.store.run(get_destination, channel_key(env.channel.id)) is None
     await env.news("subscribe")
-    refused = await env.news("mention role", {"role": role, "keyword": "aardbeving"}, user=env.member, permissions=0)
+    refused = await env.news(
+        "mention role", {"role": role, "keyword": "aardbeving"}, user=env.member, permissions=0
+    )
     assert "Server beheren" in refused.content
     dest = await env.store.run(get_destination, channel_key(env.channel.id))
     assert dest is not None and dest.mention_role is None
@@ -134,7 +136,9 @@ async def test_subscribe_and_mention_need_manage_server_too(env: Env) -> None:
         ("status", {}, "Dit kanaal"),
     ],
 )
-async def test_reading_is_open_to_every_member(env: Env, command: str, options: dict[str, Any], expected: str) -> None:
+async def test_reading_is_open_to_every_member(
+    env: Env, command: str, options: dict[str, Any], expected: str
+) -> None:
     await env.news("subscribe")
     await env.news("keywords add", {"keyword": "iran"})
     await env.news("mode", {"mode": "all"})
@@ -197,7 +201,9 @@ async def test_a_channel_of_another_server_is_refused(env: Env) -> None:
         ("test", {"text": " "}, "Gebruik"),
     ],
 )
-async def test_bad_arguments_get_a_helpful_reply(env: Env, command: str, options: dict[str, Any], expected: str) -> None:
+async def test_bad_arguments_get_a_helpful_reply(
+    env: Env, command: str, options: dict[str, Any], expected: str
+) -> None:
     await env.news("subscribe")
     reply = await env.news(command, options)
     assert reply.ephemeral and expected in reply.content.replace("\\", ""), reply.content
@@ -206,10 +212,18 @@ async def test_bad_arguments_get_a_helpful_reply(env: Env, command: str, options
 
 
 async def test_country_autocomplete_over_codes_and_both_languages(env: Env) -> None:
-    dutch = await env.fake.autocomplete(env.guild, env.channel, env.admin, "news countries add", {"country": "oekr"}, focused="country")
-    english = await env.fake.autocomplete(env.guild, env.channel, env.admin, "news countries add", {"country": "ukra"}, focused="country")
-    code = await env.fake.autocomplete(env.guild, env.channel, env.admin, "news countries add", {"country": "de"}, focused="country")
-    empty = await env.fake.autocomplete(env.guild, env.channel, env.admin, "news countries remove", {"country": ""}, focused="country")
+    dutch = await env.fake.autocomplete(
+        env.guild, env.channel, env.admin, "news countries add", {"country": "oekr"}, focused="country"
+    )
+    english = await env.fake.autocomplete(
+        env.guild, env.channel, env.admin, "news countries add", {"country": "ukra"}, focused="country"
+    )
+    code = await env.fake.autocomplete(
+        env.guild, env.channel, env.admin, "news countries add", {"country": "de"}, focused="country"
+    )
+    empty = await env.fake.autocomplete(
+        env.guild, env.channel, env.admin, "news countries remove", {"country": ""}, focused="country"
+    )
 
     assert dutch.choices[0] == {"name": "🇺🇦 Oekraïne (UA)", "value": "UA"}
     assert english.choices[0]["value"] == "UA"
@@ -240,6 +254,10 @@ async def test_mention_role_and_off(env: Env) -> None:
     assert "@everyone" in everyone.content
     assert f"<@&{role.id}>" in reply.content and "aardbeving" in reply.content
     assert f"<@&{role.id}>" in shown.content
-    assert dest is not None and dest.mention_role == str(role.id) and dest.mention_keywords == ("aardbeving", "tsunami*")
+    assert (
+        dest is not None
+        and dest.mention_role == str(role.id)
+        and dest.mention_keywords == ("aardbeving", "tsunami*")
+    )
     assert "geen rol meer" in off.content and after is not None and after.mention_role is None
     assert reply.raw is not None
