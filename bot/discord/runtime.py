@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -195,15 +196,17 @@ class DiscordRuntime:
             delay = min(RETRY_MAX, delay * 2)
 
     async def stop(self) -> None:
+        """Stop the gateway (the connection task first, so no new session starts), then close everything."""
         for task in list(self._tasks):
             task.cancel()
-        if self.client is not None:
-            await self.client.close()
         if self._connection is not None:
             self._connection.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._connection
             self._connection = None
+        if self.client is not None:
+            await self.client.close()
+            await _close_orphaned_sessions(self.client)
         await self.rest.aclose()
         discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = self._endpoints
         self._unprotect()
@@ -266,6 +269,20 @@ class DiscordRuntime:
                 notice.source,
                 exc_info=True,
             )
+
+
+async def _close_orphaned_sessions(client: discord.Client) -> None:
+    """Close gateway sessions of `client` that a stop cut off between their HELLO and their IDENTIFY (discord.py
+    waits 5 s before a new IDENTIFY): the client never learnt of them, so its `close()` missed them, and their
+    heartbeat threads would outlive the event loop."""
+    for thread in threading.enumerate():
+        if (
+            isinstance(thread, discord.gateway.KeepAliveHandler)
+            and thread.ws._connection is client._connection
+        ):
+            thread.stop()
+            with contextlib.suppress(Exception):
+                await thread.ws.close(code=1000)
 
 
 async def _forget_session(client: discord.Client) -> None:
