@@ -148,3 +148,22 @@ def test_every_wrong_key_is_reported_at_once(tmp_path: Path) -> None:
 def test_webhook_urls(url: str, parsed: tuple[str, str] | None) -> None:
     address = parse_webhook_url(url)
     assert (None if address is None else (address.id, address.token)) == parsed
+
+
+def test_the_readme_invite_asks_for_exactly_the_permissions_the_bot_checks() -> None:
+    import re
+
+    import discord
+
+    from bot.discord.access import POSTING
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Discord", 1)[1].split("\n## ", 1)[0]
+    (link,) = re.findall(r"https://discord\.com/oauth2/authorize\?\S+", section)
+    wanted = discord.Permissions(send_messages=True, send_messages_in_threads=True)
+    for flag, _, english in POSTING:
+        setattr(wanted, flag, True)
+        assert f"**{english}**" in section
+    assert f"permissions={wanted.value}" in link and "scope=bot+applications.commands" in link
+    for command in ("subscribe", "unsubscribe", "keywords add", "countries list", "mention off", "latest", "status"):
+        assert f"/news {command}" in section
