@@ -22,12 +22,15 @@ from bot.config import Settings, SourceKind, SourceSettings
 from bot.delivery import DeliveryEngine
 from bot.extract import extract_items
 from bot.fetch import FetchError, decode_body, fetch, make_client
+from bot.healthcheck import HealthCheck
 from bot.matching import MatchIndex
+from bot.metrics import Metrics
 from bot.pipeline import Poller, PollReport
 from bot.platforms import PlatformContext, PlatformRuntime, PlatformStartError, platforms
 from bot.scheduler import PollScheduler
 from bot.status_printer import StatusPrinter, use_color
 from bot.store import Store
+from bot.web import HttpServer, HttpStartError
 from parsers.errors import ParseError
 from parsers.models import Item
 from storage.models import ItemEvent
@@ -133,6 +136,7 @@ async def run_forever(
     clock = clock or _utcnow
     color = use_color(stream, settings.console.color)
     status = StatusPrinter(stream, color=color)
+    metrics = Metrics()
     async with (
         Store(settings.storage.path) as store,
         make_client(
@@ -144,7 +148,23 @@ async def run_forever(
             await store.run(upsert_source, source.name, source.url, source.kind)
         index = MatchIndex(await store.run(list_active_subscriptions))
         poller = Poller(store=store, client=client, clock=clock, fetch_settings=settings.fetch, index=index)
-        runtimes = await _start_platforms(settings, ChatCommands(store, index, clock=clock), clock, stack)
+        scheduler: PollScheduler | None = None
+        running_platforms: dict[str, PlatformRuntime] = {}
+        http = await _start_http(settings, stack)
+        if http is not None:
+            health = HealthCheck(
+                settings=settings.http,
+                store=store,
+                metrics=metrics,
+                platforms=running_platforms,
+                scheduler_running=lambda: scheduler is not None and scheduler.running,
+                clock=clock,
+            )
+            http.route("GET", "/healthz", health.healthz)
+            http.route("GET", "/metrics", health.metrics_text)
+        commands = ChatCommands(store, index, clock=clock)
+        running_platforms.update(await _start_platforms(settings, commands, clock, stack, http))
+        runtimes = list(running_platforms.values())
         adapters: list[Adapter] = [runtime.adapter for runtime in runtimes]
         enabled = settings.console.enabled
         console = not runtimes if enabled == "auto" else enabled
@@ -157,6 +177,7 @@ async def run_forever(
         running = Running(store, engine, tuple(adapters), status)
 
         async def handle(report: PollReport) -> None:
+            metrics.observe_poll(report.source, report.status, report.duration, report.new, report.updated)
             if on_report is not None:
                 await on_report(report, running)
             else:
@@ -168,8 +189,9 @@ async def run_forever(
                 engine.notify()
 
         scheduler = PollScheduler(poller, settings.sources, handle)
+        where = f"; health and metrics on {http.url}" if http is not None else ""
         status.note(
-            f"wirewatch is watching {len(settings.sources)} source(s); database {settings.storage.path}; "
+            f"wirewatch is watching {len(settings.sources)} source(s); database {settings.storage.path}{where}; "
             "Ctrl+C to stop",
             when=clock(),
         )
@@ -186,14 +208,28 @@ async def run_forever(
         status.note("stopped", when=clock())
 
 
+async def _start_http(settings: Settings, stack: contextlib.AsyncExitStack) -> HttpServer | None:
+    """The `[http]` listener when it is on, running until `stack` closes."""
+    if not settings.http.enabled:
+        return None
+    server = HttpServer(settings.http.listen, settings.http.port)
+    try:
+        await server.start()
+    except HttpStartError as exc:
+        raise AppError(f"http: {exc}") from None
+    stack.push_async_callback(server.stop)
+    return server
+
+
 async def _start_platforms(
     settings: Settings,
     commands: ChatCommands,
     clock: Callable[[], datetime],
     stack: contextlib.AsyncExitStack,
-) -> list[PlatformRuntime]:
+    http: HttpServer | None = None,
+) -> dict[str, PlatformRuntime]:
     """Every registered chat platform whose token is set, running until `stack` closes."""
-    runtimes: list[PlatformRuntime] = []
+    runtimes: dict[str, PlatformRuntime] = {}
     for platform in platforms():
         platform_settings = settings.platform(platform.name)
         token = settings.tokens.get(platform.token_variable, "")
@@ -208,13 +244,13 @@ async def _start_platforms(
             continue
         names = (*platform.secret_variables, *platform.variables(platform_settings))
         secrets = {name: settings.tokens[name] for name in names if name in settings.tokens}
-        context = PlatformContext(platform_settings, token, secrets, commands, clock)
+        context = PlatformContext(platform_settings, token, secrets, commands, clock, http)
         try:
             runtime = await platform.start(context)
         except PlatformStartError as exc:
             raise AppError(str(exc)) from None
         stack.push_async_callback(runtime.stop)
-        runtimes.append(runtime)
+        runtimes[platform.name] = runtime
     return runtimes
 
 

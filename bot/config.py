@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_type_hints
 from urllib.parse import urlsplit
@@ -35,6 +35,7 @@ __all__ = [
     "ConfigError",
     "ConsoleSettings",
     "FetchSettings",
+    "HttpSettings",
     "SelectorSettings",
     "Settings",
     "SourceKind",
@@ -82,7 +83,8 @@ class StorageSettings:
     path: Annotated[
         str,
         Setting(
-            "The SQLite file that remembers sources, items and alerts. Created on first start.",
+            "The SQLite file that remembers sources, items and alerts, created on first start. A relative path "
+            "is read from the config file's folder.",
             expected='a file path such as "wirewatch.db"',
             check=_not_blank,
         ),
@@ -128,6 +130,37 @@ class ConsoleSettings:
         Literal["auto", "always", "never"],
         Setting('"auto" colours on a terminal and is plain when piped; "always" or "never" to force.'),
     ] = "auto"
+
+
+@table
+@dataclass(frozen=True, slots=True)
+class HttpSettings:
+    """[http]: the health and metrics endpoints (and the Telegram webhook, in webhook mode)."""
+
+    enabled: Annotated[
+        bool, Setting("Serve GET /healthz and GET /metrics (Prometheus) while `wirewatch run` runs.")
+    ] = False
+    listen: Annotated[
+        str,
+        Setting(
+            'The address to listen on: "127.0.0.1" for this machine only, "0.0.0.0" for every interface.',
+            expected='an address such as "127.0.0.1"',
+            check=_not_blank,
+        ),
+    ] = "127.0.0.1"
+    port: Annotated[int, Setting("The port.", expected="a whole number from 1 to 65535", ge=1, le=65535)] = (
+        9120
+    )
+    stale_after: Annotated[
+        float,
+        Setting(
+            "/healthz says degraded when an alert has waited this many seconds for a chat that can receive it.",
+            gt=0,
+        ),
+    ] = 600.0
+    source_failures: Annotated[
+        int, Setting("/healthz says degraded when a source failed this many polls in a row.", ge=1)
+    ] = 3
 
 
 @table
@@ -226,6 +259,7 @@ class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings, metadata=_table("fetch"))
     console: ConsoleSettings = field(default_factory=ConsoleSettings, metadata=_table("console"))
     delivery: DELIVERY_TABLE = field(default_factory=DeliverySettings, metadata=_table("delivery"))
+    http: HttpSettings = field(default_factory=HttpSettings, metadata=_table("http"))
     sources: Annotated[
         tuple[SourceSettings, ...],
         Setting(
@@ -266,6 +300,15 @@ def file_tables() -> dict[str, Any]:
     """The core tables of the file: name -> declared type (as `bot.settings.validate` takes it)."""
     hints = get_type_hints(Settings, include_extras=True)
     return {f.name: hints[f.name] for f in fields(Settings) if f.metadata.get("table")}
+
+
+def _beside(storage: StorageSettings, config_file: Path) -> StorageSettings:
+    """`storage.path` as written, but a relative one is read from the config file's folder, wherever wirewatch
+    was started (systemd, cron), so it never silently starts over with an empty database."""
+    db = Path(storage.path).expanduser()
+    if not db.is_absolute():
+        db = config_file.expanduser().resolve().parent / db
+    return replace(storage, path=str(db))
 
 
 def reference() -> list[SettingDoc]:
@@ -345,6 +388,8 @@ def parse_settings(data: Mapping[str, Any], *, tokens: Mapping[str, str], path: 
             problems += exc.problems
     if problems:
         raise ConfigError("\n".join(problems))
+    if path is not None and "storage" in values:
+        values["storage"] = _beside(values["storage"], Path(path))
     wanted = [*secret_variables()]
     wanted += [v for name, platform in registered.items() for v in platform.variables(chosen[name])]
     secrets = {name: tokens[name] for name in wanted if tokens.get(name)}

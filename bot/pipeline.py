@@ -9,8 +9,10 @@ Nothing a site sends escapes as an exception: every failure is recorded on the s
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -56,6 +58,15 @@ class PollReport:
     error: str | None = None
     retry_in: float | None = None
     at: datetime | None = field(default=None, compare=False)
+    duration: float = field(default=0.0, compare=False)  # seconds the poll took (fetch, parse, store)
+
+    @property
+    def new(self) -> int:
+        return sum(1 for event in self.events if event.kind == "new")
+
+    @property
+    def updated(self) -> int:
+        return sum(1 for event in self.events if event.kind == "updated")
 
 
 class Poller:
@@ -80,6 +91,12 @@ class Poller:
         self.index = index if index is not None else MatchIndex()
 
     async def poll(self, source: SourceSettings, *, baseline: bool = True) -> PollReport:
+        """One poll of `source`: fetch, parse, store the changes and queue their alerts, in one transaction."""
+        started = time.monotonic()
+        report = await self._poll(source, baseline=baseline)
+        return dataclasses.replace(report, duration=time.monotonic() - started)
+
+    async def _poll(self, source: SourceSettings, *, baseline: bool) -> PollReport:
         state = await self.store.run(get_source_state, source.name)
         try:
             result = await fetch(

@@ -31,6 +31,7 @@ from bot.settings import Check, Setting
 if TYPE_CHECKING:
     from bot.adapters.base import Adapter
     from bot.chat import ChatCommands
+    from bot.web import HttpServer
 
 __all__ = [
     "PACKAGES",
@@ -59,6 +60,7 @@ class PlatformContext(Generic[S]):
     secrets: Mapping[str, str]  # the platform's `secret_variables` and `variables` that are set
     commands: ChatCommands
     clock: Callable[[], datetime]
+    http: HttpServer | None = None  # the `[http]` listener, when on (Telegram's webhook shares it)
 
 
 class PlatformRuntime(Protocol):
@@ -66,6 +68,11 @@ class PlatformRuntime(Protocol):
 
     @property
     def adapter(self) -> Adapter: ...
+
+    @property
+    def connected(self) -> bool:
+        """Whether the platform answers now (for `/healthz`)."""
+        ...
 
     def source_report(self, source: str, *, ok: bool, error: str | None = None) -> None:
         """One poll's outcome (a platform may tell an operator chat when a source keeps failing)."""

@@ -46,6 +46,10 @@ class PollScheduler:
         self._inflight: set[asyncio.Task[None]] = set()
         self._resume_at: dict[str, datetime] = {}
 
+    @property
+    def running(self) -> bool:
+        return bool(self._scheduler.running)
+
     def start(self) -> None:
         first = datetime.now(UTC)
         for index, source in enumerate(self.sources):

@@ -90,7 +90,14 @@ class WirewatchClient(discord.Client):
             log.warning("could not publish the /news commands (%s); they may be missing or out of date", exc)
 
     async def on_ready(self) -> None:
+        self.runtime.gateway_up = True
         log.info("Discord bot %s is connected to %d server(s)", self.user, len(self.guilds))
+
+    async def on_resumed(self) -> None:
+        self.runtime.gateway_up = True
+
+    async def on_disconnect(self) -> None:
+        self.runtime.gateway_up = False
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         reason = "the bot was removed from the server"
@@ -135,6 +142,7 @@ class DiscordRuntime:
         self.adapter = DiscordAdapter(self.rest, webhooks={a.id: a for a in self.webhooks.values()})
         self.health = HealthWatch(settings.source_failures)
         self.client: WirewatchClient | None = None
+        self.gateway_up = False
         self._client_options = dict(client_options or {})
         self._connection: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -144,8 +152,10 @@ class DiscordRuntime:
 
     @property
     def connected(self) -> bool:
-        """Whether the gateway is up (always False without a token)."""
-        return self.client is not None and self.client.is_ready() and not self.client.is_closed()
+        """Whether the gateway is up; without a token (webhooks only) there is nothing to be down."""
+        if not self.token:
+            return True
+        return self.gateway_up and self.client is not None and not self.client.is_closed()
 
     async def start(self) -> None:
         """The config file's destinations, then (with a token) login, `/news`, and the gateway."""

@@ -38,6 +38,7 @@ async def start(context: PlatformContext[TelegramSettings]) -> PlatformRuntime:
         context.token,
         commands=context.commands,
         webhook_secret=context.secrets.get(SECRET_VARIABLE),
+        http=context.http,
     )
     await runtime.start()
     return runtime

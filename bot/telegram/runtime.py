@@ -38,6 +38,7 @@ from bot.telegram.limits import TELEGRAM_RATE_LIMITS
 from bot.telegram.settings import StaticDestination, TelegramSettings
 from bot.telegram.texts import COMMANDS, t
 from bot.telegram.webhook import WebhookServer
+from bot.web import HttpServer
 
 __all__ = ["ALLOWED_UPDATES", "TelegramRuntime", "build_application", "http_requests"]
 
@@ -64,13 +65,55 @@ def build_application(
     )
 
 
-def http_requests(timeout: float = 10.0) -> tuple[HTTPXRequest, HTTPXRequest]:
+class Reachability:
+    """Whether the Bot API answered the latest call; logs one line when that changes (not one per failure)."""
+
+    def __init__(self) -> None:
+        self.ok = True
+        self.error: str | None = None
+
+    def succeeded(self) -> None:
+        if not self.ok:
+            log.warning("the Telegram Bot API answers again")
+        self.ok, self.error = True, None
+
+    def failed(self, error: str) -> None:
+        if self.ok:
+            log.warning("the Telegram Bot API is unreachable (%s); alerts wait in the outbox", error)
+        self.ok, self.error = False, error
+
+
+class TrackedRequest(HTTPXRequest):
+    """`HTTPXRequest` that tells a `Reachability` how each call went (a 5xx counts as unreachable)."""
+
+    def __init__(self, reachability: Reachability, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.reachability = reachability
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        try:
+            status, payload = await super().do_request(*args, **kwargs)
+        except NetworkError as exc:
+            self.reachability.failed(f"{type(exc).__name__}: {exc}")
+            raise
+        if status >= 500:
+            self.reachability.failed(f"HTTP {status}")
+        else:
+            self.reachability.succeeded()
+        return status, payload
+
+
+def http_requests(
+    timeout: float = 10.0, reachability: Reachability | None = None
+) -> tuple[HTTPXRequest, HTTPXRequest]:
     """Connections for the Bot API calls (a pool) and for long polling (one), `timeout` seconds per phase."""
-    return _request(POOL_SIZE, timeout), _request(1, timeout)
+    tracker = reachability or Reachability()
+    return _request(POOL_SIZE, timeout, tracker), _request(1, timeout, tracker)
 
 
-def _request(pool: int, timeout: float) -> HTTPXRequest:
-    return HTTPXRequest(
+def _request(pool: int, timeout: float, reachability: Reachability) -> HTTPXRequest:
+    return TrackedRequest(
+        reachability,
         connection_pool_size=pool,
         connect_timeout=timeout,
         read_timeout=timeout,
@@ -93,6 +136,7 @@ class TelegramRuntime:
         poll_timeout: int = 30,
         rate_limits: Sequence[RateLimit] = TELEGRAM_RATE_LIMITS,
         webhook_secret: str | None = None,
+        http: HttpServer | None = None,
     ) -> None:
         if not token:
             raise PlatformStartError("no bot token: set TELEGRAM_BOT_TOKEN")
@@ -102,7 +146,9 @@ class TelegramRuntime:
         self.commands = commands
         self.poll_timeout = poll_timeout
         self._unprotect = protect_secrets([token])
-        self._requests = http_requests(timeout)
+        self.http = http
+        self.reachability = Reachability()
+        self._requests = http_requests(timeout, self.reachability)
         self.application = build_application(settings, token, requests=self._requests)
         register(self.application, Deps(commands, settings))
         self.adapter = TelegramAdapter(self.application.bot, rate_limits=rate_limits)
@@ -110,6 +156,12 @@ class TelegramRuntime:
         self.webhook: WebhookServer | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._started: list[str] = []
+        self._retry: asyncio.Task[None] | None = None
+
+    @property
+    def connected(self) -> bool:
+        """Taking updates, and the Bot API answered the latest call."""
+        return ("polling" in self._started or "webhook" in self._started) and self.reachability.ok
 
     async def __aenter__(self) -> TelegramRuntime:
         await self.start()
@@ -121,7 +173,22 @@ class TelegramRuntime:
         await self.stop()
 
     async def start(self) -> None:
-        """Connect (getMe), publish the command menus, apply the config's destinations, take updates."""
+        """Connect (getMe), publish the command menus, apply the config's destinations, take updates.
+
+        A token the Bot API refuses is fatal (`PlatformStartError`); an API that cannot be reached is not: the
+        bot keeps trying in the background (5 s, doubling up to 5 min) while alerts wait in the outbox.
+        """
+        try:
+            await self._connect()
+        except NetworkError as exc:
+            self.reachability.failed(f"{type(exc).__name__}: {exc}")
+            log.warning(
+                "cannot reach the Telegram Bot API at %s at start; trying again in the background",
+                self.settings.api_base_url,
+            )
+            self._retry = asyncio.create_task(self._connect_later(), name="wirewatch-telegram-connect")
+
+    async def _connect(self) -> None:
         app = self.application
         try:
             await app.initialize()
@@ -131,9 +198,7 @@ class TelegramRuntime:
                 raise PlatformStartError(
                     "Telegram refused the bot token (check TELEGRAM_BOT_TOKEN)"
                 ) from None
-            raise PlatformStartError(
-                f"cannot reach the Telegram Bot API at {self.settings.api_base_url}: {exc}"
-            ) from None
+            raise
         self._started.append("initialized")
         try:
             await self._publish_commands()
@@ -145,13 +210,34 @@ class TelegramRuntime:
             else:
                 assert app.updater is not None
                 await app.updater.start_polling(
-                    poll_interval=0, timeout=self.poll_timeout, allowed_updates=list(ALLOWED_UPDATES)
+                    poll_interval=0,
+                    timeout=self.poll_timeout,
+                    allowed_updates=list(ALLOWED_UPDATES),
+                    error_callback=self._polling_failed,
                 )
                 self._started.append("polling")
         except BaseException:
-            await self.stop()
+            await self._teardown()
             raise
         log.info("Telegram bot @%s is running (%s)", app.bot.username, self.settings.mode)
+
+    async def _connect_later(self) -> None:
+        delay = 5.0
+        while True:
+            await asyncio.sleep(delay)
+            try:
+                await self._connect()
+                return
+            except PlatformStartError as exc:
+                log.error("%s: the Telegram bot is off", exc)
+                return
+            except NetworkError as exc:
+                delay = min(300.0, delay * 2)
+                log.warning("the Telegram Bot API is still unreachable (%s); next try in %.0fs", exc, delay)
+
+    def _polling_failed(self, error: TelegramError) -> None:
+        """PTB retries a failed getUpdates itself; `Reachability` has logged the outage once."""
+        log.debug("getUpdates failed: %s", error)
 
     async def _close_requests(self) -> None:
         for request in self._requests:
@@ -159,6 +245,15 @@ class TelegramRuntime:
 
     async def stop(self) -> None:
         """Stop taking updates, let handlers finish, close the connections; in the reverse order of `start`."""
+        if self._retry is not None:
+            self._retry.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._retry
+            self._retry = None
+        await self._teardown()
+        self._unprotect()
+
+    async def _teardown(self) -> None:
         app = self.application
         for task in list(self._tasks):
             task.cancel()
@@ -174,7 +269,6 @@ class TelegramRuntime:
         if "initialized" in self._started:
             await app.shutdown()
         self._started.clear()
-        self._unprotect()
 
     async def _start_webhook(self) -> None:
         secret = self.webhook_secret
@@ -188,7 +282,10 @@ class TelegramRuntime:
             path=self.settings.webhook_path,
             secret=secret,
         )
-        await self.webhook.start()
+        if self.http is not None:  # [http] is on: one listener serves the webhook too
+            self.http.route("POST", self.settings.webhook_path, self.webhook.handle)
+        else:
+            await self.webhook.start()
         self._started.append("webhook")
         await self.application.bot.set_webhook(
             url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES)

@@ -49,7 +49,7 @@ class WebhookServer:
 
     async def start(self) -> None:
         app = web.Application()
-        app.router.add_post(self.path, self._handle)
+        app.router.add_post(self.path, self.handle)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=_SHUTDOWN_TIMEOUT)
         await runner.setup()
         try:
@@ -66,7 +66,7 @@ class WebhookServer:
             await self._runner.cleanup()
             self._runner = None
 
-    async def _handle(self, request: web.Request) -> web.Response:
+    async def handle(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.secret.encode()):
             return web.Response(status=403, text="wrong secret token")

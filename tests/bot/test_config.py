@@ -29,7 +29,10 @@ def test_example_config_loads_and_matches_the_defaults(tmp_path: Path) -> None:
     defaults = load_settings(None, {})
     assert settings.sources == defaults.sources
     assert settings.fetch == defaults.fetch
-    assert settings.storage == defaults.storage
+    assert settings.storage.retention_days == defaults.storage.retention_days
+    assert settings.storage.path == str(
+        REPO / "wirewatch.db"
+    )  # beside the file; the default is the working folder
     assert settings.console == defaults.console
     assert settings.delivery == defaults.delivery
     assert settings.platforms == defaults.platforms
@@ -60,7 +63,7 @@ title = "h3"
 """,
     )
     settings = load_settings(path, {})
-    assert settings.storage.path == "x.db"
+    assert settings.storage.path == str(tmp_path.resolve() / "x.db")  # beside the config file
     assert [s.name for s in settings.sources] == ["zeelandnet-buitenland", "nos"]
     assert settings.sources[1].kind == "feed"
     assert settings.sources[1].interval == 120
@@ -121,3 +124,28 @@ def test_tokens_come_from_the_environment_and_are_masked() -> None:
     others = [name for name in secret_variables() if name != "TELEGRAM_BOT_TOKEN"]
     assert others and all(masked["environment"][name] == "(not set)" for name in others)
     assert secret not in repr(settings)
+
+
+def test_a_relative_database_path_is_read_from_the_config_files_folder(tmp_path: Path) -> None:
+    """Started from another folder (systemd, cron), wirewatch must find the same database, not a new one."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "etc"
+    folder.mkdir()
+    config = write(folder, '[storage]\npath = "data/w.db"\n')
+    (folder / "data").mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "check-config", "--config", str(config)],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)},
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f'"path": "{folder.resolve() / "data" / "w.db"}"' in result.stdout
+    absolute = write(folder, f'[storage]\npath = "{tmp_path / "abs.db"}"\n')
+    assert load_settings(absolute, {}).storage.path == str(tmp_path / "abs.db")

@@ -165,5 +165,13 @@ def test_the_readme_invite_asks_for_exactly_the_permissions_the_bot_checks() -> 
         setattr(wanted, flag, True)
         assert f"**{english}**" in section
     assert f"permissions={wanted.value}" in link and "scope=bot+applications.commands" in link
-    for command in ("subscribe", "unsubscribe", "keywords add", "countries add", "mention off", "latest", "status"):
+    for command in (
+        "subscribe",
+        "unsubscribe",
+        "keywords add",
+        "countries add",
+        "mention off",
+        "latest",
+        "status",
+    ):
         assert f"/news {command}" in section
