@@ -131,6 +131,8 @@ def test_dockerfile_runs_the_wirewatch_executable_itself(stages: list[list[tuple
     assert PurePosixPath(argv[0]).name == "wirewatch", argv
     assert not {"uv", "sh", "bash", "/bin/sh"} & set(argv), argv
     assert argv[1:] == ["run", "--config", CONTAINER_CONFIG_PATH], argv
+    # `docker exec CONTAINER wirewatch sources` finds ./config.toml without --config.
+    assert last(runtime, "WORKDIR") == str(PurePosixPath(CONTAINER_CONFIG_PATH).parent)
     assert last(runtime, "STOPSIGNAL") in (None, "SIGTERM")
 
 
@@ -475,7 +477,7 @@ def test_readme_explains_every_deploy_file() -> None:
     section = readme_section()
     for path in (DOCKERFILE, COMPOSE, UNIT, ENV_EXAMPLE, CONTAINER_CONFIG, SYSTEMD_CONFIG):
         assert str(path.relative_to(REPO)) in section, f"the README does not mention {path.name}"
-    assert f"curl http://127.0.0.1:{HEALTH_PORT}/healthz" in section
+    assert re.search(rf"curl [^\n]*http://127\.0\.0\.1:{HEALTH_PORT}/healthz", section)
     assert "journalctl -u wirewatch" in section
 
 
