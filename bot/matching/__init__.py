@@ -28,13 +28,14 @@ Keywords are looked for in the item's title and lead:
 """
 
 from bot.matching._explain import CountryName, Explanation, explain
-from bot.matching._index import MatchIndex
+from bot.matching._index import IndexStats, MatchIndex
 from bot.matching._reference import matches, mentions
 from bot.matching._text import fold_words, keyword_pattern
 
 __all__ = [
     "CountryName",
     "Explanation",
+    "IndexStats",
     "MatchIndex",
     "explain",
     "fold_words",

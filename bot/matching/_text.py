@@ -17,6 +17,7 @@ from parsers.identity import normalize_space
 
 __all__ = [
     "SMART_QUOTES",
+    "compile_keyword",
     "fold_words",
     "keyword_pattern",
     "normalize_snippet",
@@ -92,8 +93,7 @@ def normalize_snippet(text: str, start: int, end: int, limit: int) -> str:
     return snippet if len(snippet) <= limit else snippet[: limit - 1] + "…"
 
 
-@lru_cache(maxsize=65536)
-def keyword_pattern(keyword: str) -> str | None:
+def compile_keyword(keyword: str) -> str | None:
     """The padded pattern a stored keyword searches for, or None if it can never match.
 
     Lenient on purpose (`bot.filters` is the strict gate): quotes are dropped, a trailing `*` makes the last
@@ -105,3 +105,8 @@ def keyword_pattern(keyword: str) -> str | None:
     if not words:
         return None
     return f" {words}" if prefix else f" {words} "
+
+
+# Cached for the chat commands and the plain rule; `MatchIndex` calls `compile_keyword` and keeps its own
+# interned patterns, so that a large index does not also fill (and pin) this cache.
+keyword_pattern = lru_cache(maxsize=65536)(compile_keyword)
