@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.filters import parse_keywords
-from bot.matching import Explanation, MatchIndex, explain, fold_words, keyword_pattern, matches
+from bot.matching import Explanation, IndexStats, MatchIndex, explain, fold_words, keyword_pattern, matches
 from parsers.models import Item
 from storage.models import Subscription
 from tests.factories import build_item
@@ -233,6 +233,64 @@ def test_removing_the_last_keyword_then_matching_still_works() -> None:
     assert index.match(UA_ITEM, "nos") == []
     index.rebuild()
     assert index.match(UA_ITEM, "nos") == []
+
+
+def test_the_constructor_builds_the_automaton() -> None:
+    index = MatchIndex([sub(1, include=("kyiv", "gaza", "Kyiv")), sub(2, mode="all", exclude=("sport",))])
+    assert index.stats() == IndexStats(
+        subscriptions=2, filings=4, keys=4, automaton_patterns=3, pending_patterns=0
+    )
+    assert MatchIndex().stats() == IndexStats(0, 0, 0, 0, 0)
+
+
+def test_a_new_pattern_is_found_at_once_and_the_automaton_rebuilt_past_the_limit() -> None:
+    index = MatchIndex([sub(1, include=("gaza",))], pending_limit=2)
+    index.replace(sub(2, include=("drones",)))
+    index.add(sub(3, include=("kyiv",)))
+    assert index.match(UA_ITEM, "nos") == [2, 3]
+    assert (index.stats().automaton_patterns, index.stats().pending_patterns) == (1, 2)
+    index.add(sub(4, mode="all", exclude=("sport",)))  # a third: the next match rebuilds
+    assert index.match(UA_ITEM, "nos") == [2, 3]
+    assert (index.stats().automaton_patterns, index.stats().pending_patterns) == (4, 0)
+    index.replace(sub(4, mode="all", exclude=("gaza",)))  # a pattern the automaton has: nothing pending
+    assert index.stats().pending_patterns == 0
+    assert index.match(UA_ITEM, "nos") == [2, 3, 4]
+
+
+def test_patterns_no_longer_used_leave_the_automaton_after_many_removals() -> None:
+    index = MatchIndex(sub(n, include=(f"woord{n}",)) for n in range(5000))
+    assert index.stats().automaton_patterns == 5000
+    for n in range(5000):
+        index.remove(n)
+    assert index.match(make_item("woord1 woord2"), "nos") == []
+    assert index.stats() == IndexStats(0, 0, 0, 0, 0)
+
+
+def test_ids_of_any_size_can_share_a_key() -> None:
+    ids = [0, 7, 2**31, 2**32 - 1, 2**32, 2**40, -3]
+    index = MatchIndex(sub(n, include=("kyiv",)) for n in ids)
+    assert index.match(UA_ITEM, "nos") == sorted(ids)
+    for gone in (2**32, 7, -3, 0):
+        index.remove(gone)
+    index.add(sub(2**50, include=("kyiv",)))
+    assert index.match(UA_ITEM, "nos") == [2**31, 2**32 - 1, 2**40, 2**50]
+
+
+def test_stats_count_filings_per_source_and_paused_subscriptions() -> None:
+    index = MatchIndex(
+        [
+            sub(1, include=("kyiv", "gaza"), sources=("nos", "anp")),  # 2 sources x 2 patterns
+            sub(2, include=("kyiv",), countries=("UA",)),  # a pattern and a code
+            sub(3, countries=("UA", "PL"), exclude=("voetbal",)),  # 2 codes and an exclusion
+            sub(4, mode="all"),  # everything
+            sub(5, include=("kyiv",), paused=True),  # nothing
+        ]
+    )
+    assert index.stats() == IndexStats(
+        subscriptions=5, filings=10, keys=10, automaton_patterns=3, pending_patterns=0
+    )
+    assert 5 in index and len(index) == 5
+    assert index.match(UA_ITEM, "nos") == [1, 2, 3, 4]
 
 
 # --- explanations ----------------------------------------------------------------------------------------

@@ -111,6 +111,34 @@ def test_index_equals_the_plain_rule_through_adds_removes_and_replaces(data: st.
         assert index.match(item, source) == expected
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_index_equals_the_plain_rule_however_often_it_rebuilds(data: st.DataObject) -> None:
+    """As above, with the automaton rebuilt at any moment (new patterns pending, removed ones still in it)."""
+    initial = {n: data.draw(subscriptions(n)) for n in range(data.draw(st.integers(0, 6)))}
+    index = MatchIndex(initial.values(), pending_limit=data.draw(st.integers(0, 3)))
+    subs = dict(initial)
+    for step in range(data.draw(st.integers(1, 12))):
+        action = data.draw(st.sampled_from(["add", "remove", "replace", "rebuild"]))
+        if action == "add":
+            subs[100 + step] = data.draw(subscriptions(100 + step))
+            index.add(subs[100 + step])
+        elif action == "remove" and subs:
+            gone = data.draw(st.sampled_from(sorted(subs)))
+            del subs[gone]
+            index.remove(gone)
+        elif action == "replace" and subs:
+            changed = data.draw(st.sampled_from(sorted(subs)))
+            subs[changed] = data.draw(subscriptions(changed))
+            index.replace(subs[changed])
+        elif action == "rebuild":
+            index.rebuild()
+        item = data.draw(items)
+        source = data.draw(st.sampled_from(SOURCES))
+        assert index.match(item, source) == naive(subs, item, source)
+    assert len(index) == len(subs) and all(sub_id in index for sub_id in subs)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_explain_agrees_with_the_plain_rule(data: st.DataObject) -> None:
