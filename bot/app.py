@@ -7,11 +7,11 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TextIO, cast
+from typing import BinaryIO, TextIO, cast
 
 from sqlite_utils import Database
 
@@ -23,16 +23,19 @@ from bot.delivery import DeliveryEngine
 from bot.extract import extract_items
 from bot.fetch import FetchError, decode_body, fetch, make_client
 from bot.healthcheck import HealthCheck
+from bot.masking import mask_url
 from bot.matching import MatchIndex
 from bot.metrics import Metrics
 from bot.pipeline import Poller, PollReport
 from bot.platforms import PlatformContext, PlatformRuntime, PlatformStartError, platforms
+from bot.runlock import AlreadyRunning, run_lock
 from bot.scheduler import PollScheduler
 from bot.status_printer import StatusPrinter, use_color
 from bot.store import Store
 from bot.web import HttpServer, HttpStartError
 from parsers.errors import ParseError
 from parsers.models import Item
+from storage.errors import StorageError
 from storage.models import ItemEvent
 from storage.outbox import prune_outbox
 from storage.prune import prune_items
@@ -58,18 +61,29 @@ class AppError(Exception):
     """A command could not do its work; the message says why, in one line."""
 
 
-async def parse_target(target: str, *, base_url: str | None, now: datetime) -> list[Item]:
-    """Items of a local file or an http(s) URL, tagged with countries."""
-    if target.startswith(("http://", "https://")):
+async def parse_target(
+    target: str, *, base_url: str | None, now: datetime, stdin: BinaryIO | None = None
+) -> list[Item]:
+    """Items of a local file, an http(s) URL or (`-`) standard input, tagged with countries."""
+    scheme = target.partition("://")[0].lower() if "://" in target else None
+    if scheme is not None and scheme not in ("http", "https"):
+        raise AppError(f"cannot read {mask_url(target)}: only http:// and https:// URLs (or a file, or -)")
+    if target == "-":
+        body = (stdin or sys.stdin.buffer).read()
+        text, _ = decode_body(body, None)
+        base: str | None = base_url
+    elif scheme is not None:
         async with make_client() as client:
             try:
                 result = await fetch(client, target)
             except FetchError as exc:
-                raise AppError(f"cannot fetch {target}: {exc}") from None
+                raise AppError(f"cannot fetch {mask_url(target)}: {exc}") from None
         body, text = result.body, result.text
-        base: str | None = base_url or result.url
+        base = base_url or result.url
     else:
         path = Path(target)
+        if path.is_dir():
+            raise AppError(f"{target} is a folder; give a page or feed file, a URL, or - for standard input")
         if not path.is_file():
             raise AppError(f"no such file: {target}")
         try:
@@ -78,10 +92,12 @@ async def parse_target(target: str, *, base_url: str | None, now: datetime) -> l
             raise AppError(f"cannot read {target}: {exc.strerror}") from None
         text, _ = decode_body(body, None)
         base = base_url
+    if not text.strip():
+        raise AppError(f"{'standard input' if target == '-' else mask_url(target)} is empty: nothing to read")
     try:
         return extract_items(body, text, now=now, base_url=base)
     except ParseError as exc:
-        raise AppError(f"{target}: {exc}") from None
+        raise AppError(f"{mask_url(target)}: {exc}") from None
 
 
 async def poll_once(
@@ -91,16 +107,20 @@ async def poll_once(
 
     Alerts for the database's subscriptions are queued as in `run`, so a running wirewatch delivers them.
     """
-    source = SourceSettings(name=url, url=url, kind=cast(SourceKind, kind), interval=60, jitter=0)
-    async with Store(db_path) as store, make_client() as client:
-        await store.run(upsert_source, source.name, source.url, source.kind)
-        index = MatchIndex(await store.run(list_active_subscriptions))
-        poller = Poller(store=store, client=client, clock=(lambda: now) if now else _utcnow, index=index)
-        report = await poller.poll(source, baseline=baseline)
+    shown = mask_url(url)  # the source's name and stored URL: a password or token in the URL stays out
+    source = SourceSettings(name=shown, url=url, kind=cast(SourceKind, kind), interval=60, jitter=0)
+    async with _opened(db_path) as store, make_client() as client:
+        try:
+            await store.run(upsert_source, source.name, shown, source.kind)
+            index = MatchIndex(await store.run(list_active_subscriptions))
+            poller = Poller(store=store, client=client, clock=_utcnow, index=index, labels_at=now)
+            report = await poller.poll(source, baseline=baseline)
+        except StorageError as exc:
+            raise AppError(f"database {db_path}: {exc}") from None
     if report.status == "failed":
-        raise AppError(f"poll of {url} failed: {report.error}")
+        raise AppError(f"poll of {shown} failed: {report.error}")
     if report.status == "problem":
-        log.warning("poll of %s: %s", url, report.error)
+        log.warning("poll of %s: %s", shown, report.error)
     return list(report.events)
 
 
@@ -137,15 +157,35 @@ async def run_forever(
     color = use_color(stream, settings.console.color)
     status = StatusPrinter(stream, color=color)
     metrics = Metrics()
+    folder = Path(settings.storage.path).parent
+    if not folder.is_dir():
+        raise AppError(f"cannot open database {settings.storage.path}: the folder {folder} does not exist")
+    try:
+        with run_lock(settings.storage.path):
+            await _run(settings, stream, stop, clock, on_report, metrics, color, status)
+    except AlreadyRunning as exc:
+        raise AppError(str(exc)) from None
+
+
+async def _run(
+    settings: Settings,
+    stream: TextIO,
+    stop: asyncio.Event,
+    clock: Callable[[], datetime],
+    on_report: ReportHook | None,
+    metrics: Metrics,
+    color: bool,
+    status: StatusPrinter,
+) -> None:
     async with (
-        Store(settings.storage.path) as store,
+        _opened(settings.storage.path) as store,
         make_client(
             connect_timeout=settings.fetch.connect_timeout, read_timeout=settings.fetch.read_timeout
         ) as client,
         contextlib.AsyncExitStack() as stack,
     ):
         for source in settings.sources:
-            await store.run(upsert_source, source.name, source.url, source.kind)
+            await store.run(upsert_source, source.name, mask_url(source.url), source.kind)
         index = MatchIndex(await store.run(list_active_subscriptions))
         poller = Poller(store=store, client=client, clock=clock, fetch_settings=settings.fetch, index=index)
         scheduler: PollScheduler | None = None
@@ -206,6 +246,20 @@ async def run_forever(
                     await scheduler.stop()
             await engine.deliver_due()
         status.note("stopped", when=clock())
+
+
+@contextlib.asynccontextmanager
+async def _opened(path: str) -> AsyncIterator[Store]:
+    """The store, or an `AppError` naming the file and the problem (not a traceback)."""
+    store = Store(path)
+    try:
+        await store.__aenter__()
+    except StorageError as exc:
+        raise AppError(str(exc)) from None
+    try:
+        yield store
+    finally:
+        await store.__aexit__(None, None, None)
 
 
 async def _start_http(settings: Settings, stack: contextlib.AsyncExitStack) -> HttpServer | None:

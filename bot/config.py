@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, get_args, get_type_hints
 from urllib.parse import urlsplit
 
 from bot.delivery import DELIVERY_TABLE, DeliverySettings
+from bot.masking import mask_urls
 from bot.platforms import Platform, platforms, secret_variables
 from bot.settings import (
     Setting,
@@ -50,6 +51,7 @@ __all__ = [
 SourceKind = Literal["wire-page", "feed", "auto"]
 KINDS: tuple[str, ...] = get_args(SourceKind)
 MIN_INTERVAL = 10
+MAX_INTERVAL = 7 * 24 * 3600
 
 
 class ConfigError(Exception):
@@ -66,6 +68,19 @@ def _http_url(value: str, context: Mapping[str, Any]) -> str:
 def _not_blank(value: str | None, context: Mapping[str, Any]) -> str | None:
     if value is not None and not value.strip():
         raise SettingError(f"must not be empty, got {value!r}")
+    return value
+
+
+def _selector(value: str | None, context: Mapping[str, Any]) -> str | None:
+    if value is None:
+        return None
+    _not_blank(value, context)
+    from selectolax.lexbor import LexborHTMLParser, SelectolaxError
+
+    try:
+        LexborHTMLParser("<p></p>").css(value)
+    except SelectolaxError:
+        raise SettingError(f"{value!r} is not a CSS selector lexbor can read") from None
     return value
 
 
@@ -173,13 +188,13 @@ class SelectorSettings:
         Setting(
             "The CSS selector of one item.",
             expected='a CSS selector such as "li.news-item"',
-            check=_not_blank,
+            check=_selector,
         ),
     ]
-    title: Annotated[str | None, Setting("Inside an item: its title.", check=_not_blank)] = None
-    lead: Annotated[str | None, Setting("Inside an item: its lead.", check=_not_blank)] = None
-    time: Annotated[str | None, Setting("Inside an item: its time label or <time>.", check=_not_blank)] = None
-    link: Annotated[str | None, Setting("Inside an item: its link.", check=_not_blank)] = None
+    title: Annotated[str | None, Setting("Inside an item: its title.", check=_selector)] = None
+    lead: Annotated[str | None, Setting("Inside an item: its lead.", check=_selector)] = None
+    time: Annotated[str | None, Setting("Inside an item: its time label or <time>.", check=_selector)] = None
+    link: Annotated[str | None, Setting("Inside an item: its link.", check=_selector)] = None
 
 
 @table
@@ -207,8 +222,9 @@ class SourceSettings:
         float,
         Setting(
             f"Seconds between polls (at least {MIN_INTERVAL}).",
-            expected=f"a whole number of seconds, at least {MIN_INTERVAL}",
+            expected=f"a whole number of seconds from {MIN_INTERVAL} to {MAX_INTERVAL} (a week)",
             ge=MIN_INTERVAL,
+            le=MAX_INTERVAL,
             check=_whole,
         ),
     ] = 60
@@ -217,6 +233,7 @@ class SourceSettings:
         Setting(
             "Up to this many seconds of random delay on each poll (default: a quarter of the interval, at most 5).",
             ge=0,
+            le=3600,
         ),
     ] = None
     selectors: Annotated[SelectorSettings | None, Setting("CSS selectors, for a page without datelines.")] = (
@@ -286,6 +303,7 @@ class Settings:
             result[name] = dump(getattr(self, name))
         for platform in platforms():
             result[platform.name] = dump(self.platform(platform.name))
+        result = _masked_urls(result)
         names = [*secret_variables(), *(n for n in self.tokens if n not in secret_variables())]
         result["environment"] = {
             name: (
@@ -294,6 +312,17 @@ class Settings:
             for name in names
         }
         return result
+
+
+def _masked_urls(value: Any) -> Any:
+    """Every URL in the printed settings with its password and secret query values masked."""
+    if isinstance(value, str):
+        return mask_urls(value)
+    if isinstance(value, dict):
+        return {key: _masked_urls(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_masked_urls(item) for item in value]
+    return value
 
 
 def file_tables() -> dict[str, Any]:

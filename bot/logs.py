@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TextIO
 
+from bot.masking import mask_urls
+
 __all__ = ["JsonFormatter", "RedactTokens", "configure_logging", "protect_secrets"]
 
 SECRET_SUFFIXES = ("_TOKEN", "_SECRET")  # TELEGRAM_BOT_TOKEN, DISCORD_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET, ...
@@ -46,7 +48,7 @@ class RedactTokens(logging.Filter):
     def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, "***")
-        text = DISCORD_WEBHOOK_SHAPE.sub(r"\1***", text)
+        text = mask_urls(DISCORD_WEBHOOK_SHAPE.sub(r"\1***", text))
         return DISCORD_TOKEN_SHAPE.sub("***", TELEGRAM_TOKEN_SHAPE.sub("***", text))
 
 

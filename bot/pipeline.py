@@ -81,8 +81,12 @@ class Poller:
         fetch_settings: FetchSettings | None = None,
         rng: random.Random | None = None,
         index: MatchIndex | None = None,
+        labels_at: datetime | None = None,
     ) -> None:
         self.store = store
+        # The moment relative time labels are read against, when not now (`poll --now`): the source's health
+        # is still stamped with the clock, so it never looks days old after a poll a second ago.
+        self.labels_at = labels_at
         self.client = client
         self.clock = clock
         self.fetch_settings = fetch_settings or FetchSettings()
@@ -116,7 +120,7 @@ class Poller:
             items = extract_items(
                 result.body,
                 result.text,
-                now=now,
+                now=self.labels_at or now,
                 base_url=result.url,
                 kind=source.kind,
                 selectors=_selectors(source),

@@ -36,6 +36,8 @@ def open_db(path: str | Path = DEFAULT_DB_PATH) -> Database:
     wirewatch has migrated it. Opening an up-to-date database writes nothing.
     """
     in_memory = str(path) == ":memory:"
+    if not in_memory:
+        _check_place(Path(path))
     try:
         conn = sqlite3.connect(":memory:" if in_memory else str(path), timeout=BUSY_TIMEOUT_SECONDS)
     except sqlite3.DatabaseError as exc:
@@ -55,8 +57,28 @@ def open_db(path: str | Path = DEFAULT_DB_PATH) -> Database:
                 db.enable_wal()
         except sqlite3.DatabaseError as exc:
             raise CannotOpenDatabase(path, str(exc)) from exc
-        apply_migrations(db, path=path)
+        try:
+            apply_migrations(db, path=path)
+        except sqlite3.OperationalError as exc:
+            raise CannotOpenDatabase(path, _why(exc)) from exc
     except BaseException:
         db.close()
         raise
     return db
+
+
+def _check_place(path: Path) -> None:
+    """Refuse a path SQLite would fail on with a vague "unable to open database file"."""
+    if path.is_dir():
+        raise CannotOpenDatabase(path, "that is a folder, not a database file")
+    if not path.parent.is_dir():
+        raise CannotOpenDatabase(path, f"the folder {path.parent} does not exist")
+
+
+def _why(exc: sqlite3.OperationalError) -> str:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return f"the database is locked by another process (waited {BUSY_TIMEOUT_SECONDS:g}s)"
+    if "readonly" in text or "read-only" in text:
+        return "the database (or its folder) is read-only"
+    return text

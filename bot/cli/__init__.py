@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
@@ -28,6 +28,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+EARLIEST_NOW = 1990
+
+
 class NowType(click.ParamType):  # type: ignore[type-arg]
     """An ISO 8601 moment; a naive one is taken as UTC."""
 
@@ -40,7 +43,16 @@ class NowType(click.ParamType):  # type: ignore[type-arg]
             moment = datetime.fromisoformat(str(value).strip())
         except ValueError:
             self.fail(f"{value!r} is not an ISO 8601 time such as 2026-11-27T12:00:00Z", param, ctx)
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        latest = datetime.now(UTC) + timedelta(days=1)
+        if moment.year < EARLIEST_NOW or moment > latest:
+            self.fail(
+                f"{value!r} is not a moment wire pages can be read at: give one from {EARLIEST_NOW} "
+                "to tomorrow (relative labels such as '8 minuten geleden' are read against it)",
+                param,
+                ctx,
+            )
+        return moment
 
 
 def now_option(f: F) -> F:
@@ -153,6 +165,11 @@ def tag(text: str, place: str | None, fmt: str) -> None:
 def check_config(config_path: Path | None) -> None:
     """Validate the configuration and print it resolved, with secrets masked."""
     settings = _settings(config_path)
+    folder = Path(settings.storage.path).parent
+    if not folder.is_dir():  # `run` would stop at once on this, so say it now
+        raise click.ClickException(
+            f"storage.path: the folder {folder} does not exist; create it, or choose another path"
+        )
     click.echo(json.dumps(settings.masked(), ensure_ascii=False, indent=2))
 
 
@@ -165,7 +182,6 @@ def check_config(config_path: Path | None) -> None:
     "--db",
     "db_path",
     required=True,
-    type=click.Path(dir_okay=False),
     help="SQLite database that remembers what was seen (created if missing).",
 )
 @click.option(
@@ -227,7 +243,6 @@ def db_options(f: F) -> F:
     f = click.option(
         "--db",
         "db_path",
-        type=click.Path(dir_okay=False),
         default=None,
         help="SQLite database to read. Default: storage.path of the configuration.",
     )(f)
@@ -238,6 +253,8 @@ def _open_existing(db_path: str | None, config_path: Path | None) -> Database:
     from storage.db import open_db
     from storage.errors import StorageError
 
+    if db_path is not None and config_path is not None:
+        raise click.UsageError("give --db or --config, not both (--config finds the database itself)")
     path = db_path or _settings(config_path).storage.path
     if not Path(path).is_file():
         raise click.ClickException(f"no database at {path} (wirewatch creates it on its first poll)")
@@ -295,3 +312,144 @@ def outbox(db_path: str | None, config_path: Path | None, status: str | None, li
         )
     else:
         click.echo(output.outbox_table(rows, counts))
+
+
+@cli.command()
+@db_options
+@format_option("table")
+def status(db_path: str | None, config_path: Path | None, fmt: str) -> None:
+    """Show the sources and their last polls, subscribed chats per platform and mode, the outbox, the [http]
+    address."""
+    from bot.cli import output
+    from storage.health import subscription_views
+    from storage.outbox import outbox_counts
+    from storage.sources import list_sources
+
+    http = None
+    if db_path is None:
+        settings = _settings(config_path)
+        if settings.http.enabled:
+            http = f"http://{settings.http.listen}:{settings.http.port}"
+    db = _open_existing(db_path, config_path)
+    try:
+        states, views, counts = list_sources(db), subscription_views(db), outbox_counts(db)
+    finally:
+        db.close()
+    if fmt == "json":
+        click.echo(json.dumps(output.status_json(states, views, counts, http), ensure_ascii=False, indent=2))
+    else:
+        click.echo(output.status_text(states, views, counts, http, now=datetime.now(UTC)))
+
+
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def subscriptions(ctx: click.Context) -> None:
+    """See and manage what each chat or channel gets (list, show, pause, resume, remove)."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(subscriptions_list)
+
+
+@subscriptions.command(name="list")
+@db_options
+@click.option("--platform", default=None, help="Only this platform (telegram, discord, console).")
+@format_option("table")
+def subscriptions_list(
+    db_path: str | None = None,
+    config_path: Path | None = None,
+    platform: str | None = None,
+    fmt: str = "table",
+) -> None:
+    """Every chat and channel: its state, its queue, its last alert and its filters."""
+    from bot.cli import output
+    from storage.health import subscription_views
+
+    db = _open_existing(db_path, config_path)
+    try:
+        views = subscription_views(db, platform=platform)
+    finally:
+        db.close()
+    if fmt == "json":
+        click.echo(json.dumps([output.subscription_json(v) for v in views], ensure_ascii=False, indent=2))
+    else:
+        click.echo(output.subscriptions_table(views, now=datetime.now(UTC)))
+
+
+@subscriptions.command(name="show")
+@click.argument("key")
+@db_options
+@format_option("table")
+def subscriptions_show(key: str, db_path: str | None, config_path: Path | None, fmt: str) -> None:
+    """Everything about one chat or channel (KEY as `list` shows it), with its latest alerts and why."""
+    from bot.cli import output
+    from storage.outbox import list_outbox
+
+    db = _open_existing(db_path, config_path)
+    try:
+        view = _one(db, key)
+        recent = list_outbox(db, destination=key, limit=10)
+    finally:
+        db.close()
+    if fmt == "json":
+        data = output.subscription_json(view)
+        data["latest_alerts"] = [output.outbox_row_json(r) for r in recent]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(output.subscription_detail(view, recent, now=datetime.now(UTC)))
+
+
+@subscriptions.command(name="pause")
+@click.argument("key")
+@db_options
+def subscriptions_pause(key: str, db_path: str | None, config_path: Path | None) -> None:
+    """No new alerts for KEY until `resume` (a running wirewatch sees it at once)."""
+    _set_paused(key, True, db_path, config_path)
+
+
+@subscriptions.command(name="resume")
+@click.argument("key")
+@db_options
+def subscriptions_resume(key: str, db_path: str | None, config_path: Path | None) -> None:
+    """Alerts again for KEY."""
+    _set_paused(key, False, db_path, config_path)
+
+
+@subscriptions.command(name="remove")
+@click.argument("key")
+@db_options
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def subscriptions_remove(key: str, db_path: str | None, config_path: Path | None, yes: bool) -> None:
+    """Delete KEY with its filters and its alerts (a chat can subscribe again; the config file's come back)."""
+    from storage.health import delete_destination
+
+    db = _open_existing(db_path, config_path)
+    try:
+        _one(db, key)
+        if not yes:
+            click.confirm(f"Delete {key}, its filters and its alerts?", abort=True)
+        delete_destination(db, key)
+    finally:
+        db.close()
+    click.echo(f"Removed {key}.")
+
+
+def _one(db: Database, key: str) -> Any:
+    from storage.health import subscription_views
+
+    found = subscription_views(db, key=key)
+    if not found:
+        raise click.ClickException(
+            f"no chat or channel {key!r}; `wirewatch subscriptions list` shows the keys"
+        )
+    return found[0]
+
+
+def _set_paused(key: str, paused: bool, db_path: str | None, config_path: Path | None) -> None:
+    from storage.destinations import set_destination_paused
+
+    db = _open_existing(db_path, config_path)
+    try:
+        _one(db, key)
+        set_destination_paused(db, key, paused, now=datetime.now(UTC))
+    finally:
+        db.close()
+    click.echo(f"{key} is {'paused' if paused else 'active again'}.")

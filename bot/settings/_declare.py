@@ -77,8 +77,6 @@ class Setting:
             (self.gt, self.gt is not None and value <= self.gt, "more than"),
         ):
             if bad:
-                if self.expected:
-                    raise SettingError(f"expected {self.expected}, got {shown(value)}")
                 raise SettingError(f"must be {words} {shown(bound)}, got {shown(value)}")
 
     def describe(self, fallback: str) -> str:

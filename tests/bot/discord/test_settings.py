@@ -85,7 +85,7 @@ def test_the_webhook_url_is_kept_as_a_secret_and_masked() -> None:
         ),
         ({"guild_ids": ["abc"]}, {}, "discord.guild_ids: expected a list of Discord server ids"),
         ({"operators": [-1]}, {}, "discord.operators: expected a list of Discord user ids"),
-        ({"source_failures": 0}, {}, "discord.source_failures: expected a whole number from 1 to 1000"),
+        ({"source_failures": 0}, {}, "discord.source_failures: must be at least 1, got 0"),
         ({"destinations": [{}]}, {}, "discord.destinations[0]: give exactly one of channel"),
         ({"destinations": [{"channel": 1, "webhook_env": "X"}]}, {"X": HOOK}, "give exactly one of channel"),
         (
