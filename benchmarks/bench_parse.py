@@ -1,51 +1,294 @@
-"""How fast `parse_wire_page` reads the seed fixtures and the real corpus pages.
+"""How fast `parse_wire_page` reads wire pages, against `BeautifulSoup(html, "lxml").get_text()` alone.
 
-Run: `uv run python -m benchmarks.bench_parse [ROUNDS]`. Each page is parsed ROUNDS times (default 50) after
-one warm-up; the corpus pages are read from `../shared/corpus/pages/` when that folder exists.
+Run: `uv run python -m benchmarks.bench_parse [--quick] [--json PATH]`. Both sides parse the same bytes in the
+same run, so the ratio (BeautifulSoup's time / wirewatch's time; above 1 means wirewatch is faster, although it
+does far more: it finds the items, their titles, links and times) holds whatever the machine.
+
+The pages:
+
+- generated wire lists of about 50 KB, 500 KB, 2 MB and 5 MB in three markups of `tests/data/pages/`:
+  `elements` (an `<li>` per item: label, linked `<h3>` title, lead, time, "lees meer"), `divs` (bare divs,
+  the time before each lead) and `glued` (one text block: lead, line break, time glued to the next dateline).
+  They are built from the seed's items (those of `zeelandnet_seed_elements.html`) repeated with a number in
+  each lead and title, other places and ageing labels, inside the fixture's own page (menus, article, sidebar),
+  so every generated item is an item: the table shows how many were expected and found;
+- the seed fixtures themselves, and the real pages of `../shared/corpus/pages/` when that folder exists
+  (those hold no dateline items; they measure the cost of finding nothing).
+
+Each parse is timed over several rounds after one warm-up, and the best round counts (the least disturbed by
+the rest of the machine). Wirewatch's peak memory on the largest page is measured once with `tracemalloc`.
+The table goes to stdout and the figures to `benchmarks/results/parse.json` (or `--json PATH`).
 """
 
 from __future__ import annotations
 
+import argparse
+import html
+import json
+import platform
+import re
 import sys
 import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from parsers.models import Item
 from parsers.pages import parse_wire_page
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "data" / "pages"
 CORPUS = REPO.parent / "shared" / "corpus" / "pages"
+RESULTS = REPO / "benchmarks" / "results" / "parse.json"
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+SIZES = (("50 KB", 50_000), ("500 KB", 500_000), ("2 MB", 2_000_000), ("5 MB", 5_000_000))
+QUICK_SIZES = SIZES[:2]
+MARKUPS = ("elements", "divs", "glued", "lines", "titled", "flat")
+PLACES = ("DEN HAAG", "NEW DELHI", "TEHERAN/JERUZALEM", "GAZA-STAD", "GENÈVE", "MÜNCHEN", "DOMBURG")
+AGENCIES = ("ANP", "ANP/AFP", "ANP/RTR/DPA", "ANP/BLOOMBERG", "ANP/RTR/AF")
+# the list inside each fixture: where it opens, where it closes, and what the generated items go between
+_LISTS = {
+    "elements": ('<ul class="news-list">', "</ul>", "", ""),
+    "divs": (
+        '<h2 id="meer-uit-buitenland">Meer uit Buitenland</h2>\n      <div>',
+        "\n      </div>\n    </section>",
+        "",
+        "",
+    ),
+    "glued": ('<div class="news-list">', "</div>", "", ""),
+    "lines": ('<div class="news-list">', "</div>", "\n        <p>", "</p>\n      "),
+    "titled": ('<div class="news-list">', "</div>", "", ""),
+    "flat": ('<div class="news-list">', "</div>", "", ""),
+}
+_FIXTURE = {"flat": "lines"}  # markups without a fixture of their own borrow another's page
 
 
-def _pages() -> list[Path]:
-    pages = sorted(FIXTURES.glob("*.html"))
+# --- generated pages -------------------------------------------------------------------------------
+
+
+def seed_items() -> list[Item]:
+    """The items of the seed's "Meer uit Buitenland" list (each with a title, a link and a label)."""
+    return parse_wire_page((FIXTURES / "zeelandnet_seed_elements.html").read_bytes(), now=NOW)
+
+
+def _label(index: int) -> str:
+    minutes = index + 1
+    if minutes == 1:
+        return "1 minuut geleden"
+    if minutes < 60:
+        return f"{minutes} minuten geleden"
+    if minutes < 24 * 60:
+        return f"{minutes // 60} uur geleden"
+    return f"{minutes // (24 * 60)} dagen geleden"
+
+
+def _variant(seeds: list[Item], index: int) -> tuple[str, str, str, str, str]:
+    """The `index`-th generated item: (dateline, title, lead, url, label), all unique but the label."""
+    seed = seeds[index % len(seeds)]
+    round_ = index // len(seeds)
+    place = seed.place if round_ == 0 else PLACES[round_ % len(PLACES)]
+    agencies = "/".join(seed.agencies) if round_ == 0 else AGENCIES[round_ % len(AGENCIES)]
+    dateline = f"{place} ({agencies}) - "
+    lead = f"Bericht {index + 1}: {seed.text}"
+    title = f"{seed.title} ({index + 1})"
+    url = f"{seed.url}-{index + 1}"
+    return dateline, title, lead, url, _label(index)
+
+
+def _render(markup: str, item: tuple[str, str, str, str, str]) -> str:
+    dateline, title, lead, url, label = (html.escape(part) for part in item)
+    if markup == "elements":
+        shown = label.replace(" ", "&nbsp;", 1)
+        return (
+            '\n        <li class="news-item">\n          <span class="news-item__label">ANP</span>\n'
+            f'          <a class="news-item__link" href="{url}"><h3 class="news-item__title">{title}</h3></a>\n'
+            f'          <p class="news-item__intro">{dateline}{lead}</p>\n'
+            f'          <span class="news-item__date">{shown}</span>\n'
+            f'          <a class="news-item__more" href="{url}">Lees meer</a>\n        </li>'
+        )
+    if markup == "divs":
+        return f"\n        <div>\n          <div>{label}</div>\n          <div>{dateline}{lead}</div>\n        </div>"
+    if markup == "lines":  # a paragraph per item, each label opening the next item's paragraph
+        return f"{dateline}{lead}</p>\n        <p>{label}"
+    if markup == "flat":  # siblings in one list element: linked heading, lead, time
+        return (
+            f'\n        <h3><a href="{url}">{title}</a></h3>\n        <p>{dateline}{lead}</p>'
+            f"\n        <span>{label}</span>"
+        )
+    if markup == "titled":  # one text block: title, dateline, lead and label glued together
+        return f"{title}{dateline}{lead}{label}"
+    return f"{dateline}{lead}\n{label}"  # glued: the label runs into the next dateline
+
+
+def wire_page(markup: str, size: int, seeds: list[Item] | None = None) -> tuple[bytes, int]:
+    """A page of about `size` bytes in `markup` (see the module docstring) and how many items it holds."""
+    seeds = seeds or seed_items()
+    page = (FIXTURES / f"zeelandnet_seed_{_FIXTURE.get(markup, markup)}.html").read_text(encoding="utf-8")
+    opener, closer, prefix, suffix = _LISTS[markup]
+    head, rest = page.split(opener, 1)
+    head += opener + prefix
+    tail = suffix + rest[rest.index(closer) :]
+    budget = size - len((head + tail).encode("utf-8"))
+    parts: list[str] = []
+    used = 0
+    while used < budget or not parts:
+        part = _render(markup, _variant(seeds, len(parts)))
+        parts.append(part)
+        used += len(part.encode("utf-8"))
+    return (head + "".join(parts) + tail).encode("utf-8"), len(parts)
+
+
+# --- timing ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One page's figures."""
+
+    page: str
+    bytes: int
+    expected: int | None  # items the generator put in, None for fixtures and corpus pages
+    items: int
+    wirewatch_ms: float
+    bs4_lxml_ms: float
+    ratio: float  # bs4_lxml_ms / wirewatch_ms: how many times faster wirewatch is
+    peak_mib: float | None = None
+
+
+def _best(run: Callable[[], object], budget: float) -> float:
+    """The best of several timed runs after one warm-up, spending about `budget` seconds in all."""
+    started = time.perf_counter()
+    run()
+    once = time.perf_counter() - started
+    rounds = max(1, min(50, int(budget / max(once, 1e-6))))
+    best = once if rounds == 1 else float("inf")
+    for _ in range(rounds if rounds > 1 else 0):
+        started = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def _bs4_text(body: bytes) -> Callable[[], object]:
+    from bs4 import BeautifulSoup  # a dev dependency: imported only when the benchmark runs
+
+    return lambda: BeautifulSoup(body, "lxml").get_text()
+
+
+def measure(name: str, body: bytes, expected: int | None, budget: float, *, memory: bool = False) -> Row:
+    items = len(parse_wire_page(body, now=NOW))
+    ours = _best(lambda: parse_wire_page(body, now=NOW), budget)
+    theirs = _best(_bs4_text(body), budget)
+    peak = None
+    if memory:
+        tracemalloc.start()
+        parse_wire_page(body, now=NOW)
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    return Row(name, len(body), expected, items, ours * 1000, theirs * 1000, theirs / ours, peak)
+
+
+def _pages(quick: bool) -> list[tuple[str, bytes, int | None]]:
+    seeds = seed_items()
+    pages: list[tuple[str, bytes, int | None]] = []
+    for label, size in QUICK_SIZES if quick else SIZES:
+        for markup in MARKUPS:
+            body, count = wire_page(markup, size, seeds)
+            pages.append((f"{markup} {label}", body, count))
+    pages += [(path.name, path.read_bytes(), None) for path in sorted(FIXTURES.glob("*.html"))]
     if CORPUS.is_dir():
-        pages += sorted(CORPUS.glob("*.html"))
+        pages += [(path.name, path.read_bytes(), None) for path in sorted(CORPUS.glob("*.html"))]
     return pages
 
 
-def main(rounds: int | None = None) -> None:
-    if rounds is None:
-        rounds = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 50
-    total_seconds, total_pages = 0.0, 0
-    print(f"{'page':<56} {'KiB':>6} {'items':>5} {'ms/page':>8}")
-    for path in _pages():
-        body = path.read_bytes()
-        items = parse_wire_page(body, now=NOW)
-        started = time.perf_counter()
-        for _ in range(rounds):
-            parse_wire_page(body, now=NOW)
-        elapsed = time.perf_counter() - started
-        total_seconds += elapsed
-        total_pages += rounds
-        print(f"{path.name:<56} {len(body) / 1024:>6.0f} {len(items):>5} {elapsed / rounds * 1000:>8.2f}")
-    if total_pages:
-        print(
-            f"{total_pages} parses in {total_seconds:.2f} s: {total_pages / total_seconds:.0f} pages/s, "
-            f"{total_seconds / total_pages * 1000:.2f} ms/page"
+def _print(row: Row) -> None:
+    expected = "" if row.expected is None else str(row.expected)
+    peak = "" if row.peak_mib is None else f"{row.peak_mib:.0f}"
+    print(
+        f"{row.page[:52]:<52} {row.bytes / 1024:>7.0f} {expected:>6} {row.items:>6} "
+        f"{row.wirewatch_ms:>9.2f} {row.bs4_lxml_ms:>9.2f} {row.ratio:>6.1f}x {peak:>5}",
+        flush=True,
+    )
+
+
+def _summary(rows: list[Row]) -> dict[str, float]:
+    def geomean(values: list[float]) -> float:
+        product = 1.0
+        for value in values:
+            product *= value
+        return product ** (1 / len(values)) if values else 0.0
+
+    generated = [row for row in rows if row.expected is not None]
+    others = [row for row in rows if row.expected is None]
+    return {
+        "ratio_geomean_generated": round(geomean([row.ratio for row in generated]), 2),
+        "ratio_geomean_fixtures_and_corpus": round(geomean([row.ratio for row in others]), 2),
+        "ratio_min": round(min(row.ratio for row in rows), 2),
+        "wirewatch_mb_per_s_generated": round(
+            sum(row.bytes for row in generated) / 1e6 / (sum(row.wirewatch_ms for row in generated) / 1000), 1
         )
+        if generated
+        else 0.0,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="bench_parse", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="only the 50 KB and 500 KB pages, short timings")
+    parser.add_argument("--json", type=Path, default=RESULTS, help=f"where to write the figures ({RESULTS})")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    budget = 0.2 if args.quick else 1.0
+    pages = _pages(args.quick)
+    largest = max(range(len(pages)), key=lambda at: len(pages[at][1]))
+    print(
+        f"{'page':<52} {'KiB':>7} {'expect':>6} {'items':>6} {'ours ms':>9} {'bs4 ms':>9} {'ratio':>7} {'MiB':>5}"
+    )
+    rows = []
+    for at, (name, body, expected) in enumerate(pages):
+        rows.append(measure(name, body, expected, budget, memory=at == largest))
+        _print(rows[-1])
+    summary = _summary(rows)
+    print(
+        f"ratio = BeautifulSoup(html, 'lxml').get_text() time / wirewatch parse time (above 1: wirewatch faster); "
+        f"geometric mean {summary['ratio_geomean_generated']}x on the generated wire pages, "
+        f"{summary['ratio_geomean_fixtures_and_corpus']}x on the fixtures and corpus pages; "
+        f"wirewatch reads {summary['wirewatch_mb_per_s_generated']} MB/s of wire list"
+    )
+    missing = [row.page for row in rows if row.expected is not None and row.items != row.expected]
+    if missing:
+        print(f"WARNING: pages with fewer or more items than generated: {', '.join(missing)}")
+    report = {
+        "benchmark": "parse",
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
+            "cpus": _cpus(),
+        },
+        "unit": {
+            "wirewatch_ms": "best of rounds",
+            "bs4_lxml_ms": "best of rounds",
+            "ratio": "bs4 / wirewatch",
+        },
+        "summary": summary,
+        "pages": [asdict(row) for row in rows],
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {args.json}")
+
+
+def _cpus() -> str:
+    try:
+        info = Path("/proc/cpuinfo").read_text(encoding="utf-8")
+    except OSError:
+        return str(platform.machine())
+    model = re.search(r"model name\s*:\s*(.+)", info)
+    count = len(re.findall(r"^processor\s*:", info, re.MULTILINE))
+    return f"{count} x {model.group(1).strip() if model else platform.machine()}"
 
 
 if __name__ == "__main__":

@@ -19,13 +19,13 @@ abbreviation's period.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from parsers.identity import normalize_space
 from parsers.times import find_time_labels
 
-__all__ = ["Dateline", "find_datelines", "match_dateline"]
+__all__ = ["Dateline", "find_datelines", "has_dateline", "match_dateline"]
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -45,7 +45,10 @@ _DATELINE = re.compile(
     rf"|{_SPACE}+[-–—]\s+)"
     r"(?=\S)"
 )
+# every character a place may hold (see _WORD and _SEP)
+_PLACE_CHARS = frozenset(_UP.replace("A-Z", "ABCDEFGHIJKLMNOPQRSTUVWXYZ") + "'’. \u00a0/-")
 _CANDIDATE = re.compile(rf"(?<![{_UP}'’])['’](?=[ST][ -])|(?<![{_UP}])(?<![{_UP}]['’])[{_UP}]")
+_PLACE_MARKS = str.maketrans("", "", "'’. /-")  # what a place holds besides letters (after normalising)
 _LONGEST = 160  # no dateline is longer: place, agencies, dash
 # Words in capitals that open labels or kickers, not places: "LET OP - ", "UPDATE - ", "AFP - Geral".
 _NOT_PLACES = _word_set(
@@ -83,7 +86,8 @@ def match_dateline(text: str, pos: int = 0) -> Dateline | None:
     place = normalize_space(match.group("place"))
     raw_agencies = match.group("agencies")
     agencies = tuple(normalize_space(a) for a in raw_agencies.split("/")) if raw_agencies else ()
-    if sum(ch.isalpha() for ch in place) < 2:
+    letters = place.translate(_PLACE_MARKS)
+    if (len(letters) if letters.isalpha() else sum(ch.isalpha() for ch in place)) < 2:
         return None
     if not agencies:
         if any(word.rstrip(".") in _NOT_PLACES for word in re.split(r"[ /-]+", place)):
@@ -107,13 +111,39 @@ def find_datelines(
     regional dateline after a word opens a segment (the words before it are a title in their own element:
     "<b>Storm</b> DOMBURG - ...").
     """
+    return list(_scan(text, boundaries, labels, openers))
+
+
+def has_dateline(text: str) -> bool:
+    """Whether `find_datelines(text)` finds any; it stops at the first."""
+    return next(_scan(text, (), None, ()), None) is not None
+
+
+def _scan(
+    text: str,
+    boundaries: Collection[int],
+    labels: Sequence[tuple[int, int]] | None,
+    openers: Collection[int],
+) -> Iterator[Dateline]:
+    """The datelines of `find_datelines`, found from the dashes they end with.
+
+    A dateline that holds a dash (see `_dashes`) ends right after that dash: neither a place nor agencies hold
+    one. So for each dash only the places that end where its dateline's place would end are tried: the run of
+    place characters before the agencies in brackets, or before the spaces, ending at the dash.
+    """
     label_ends: set[int] | None = None if labels is None else {end for _, end in labels}
-    found: list[Dateline] = []
     done = 0
     for dash in _dashes(text):
         if dash < done:
             continue
-        for candidate in _CANDIDATE.finditer(text, max(done, dash - _LONGEST), dash):
+        low = max(done, dash - _LONGEST)
+        place_end = _place_end(text, low, dash)
+        run = place_end
+        while run > low and text[run - 1] in _PLACE_CHARS:
+            run -= 1
+        if run == place_end:
+            continue  # no capitals right before the dash (or its agencies): the usual dash inside a sentence
+        for candidate in _CANDIDATE.finditer(text, run, dash):
             if _inside_place(text, candidate.start()):
                 continue
             dateline = match_dateline(text, candidate.start())
@@ -125,10 +155,9 @@ def find_datelines(
                     label_ends = {end for _, end in find_time_labels(text)}
                 opens = _start_after_spaces(text, dateline.start) in label_ends
             if opens:
-                found.append(dateline)
+                yield dateline
                 done = dateline.end
                 break
-    return found
 
 
 def _dashes(text: str) -> list[int]:
@@ -140,6 +169,21 @@ def _dashes(text: str) -> list[int]:
             found.append(at + len(dash) - 1)
             at = text.find(dash, at + 1)
     return sorted(set(found))
+
+
+def _place_end(text: str, low: int, dash: int) -> int:
+    """Where the place of a dateline ending with the dash at `dash` would end: before the spaces and the
+    agencies in brackets ("DEN HAAG (ANP) -", "DOMBURG -"); `low` when that reaches before `low`."""
+    end = dash
+    while end > low and text[end - 1].isspace():
+        end -= 1
+    if end > low and text[end - 1] == ")":
+        end = text.rfind("(", low, end - 1)  # agencies hold no brackets
+        if end < 0:
+            return low
+        while end > low and text[end - 1].isspace():
+            end -= 1
+    return end
 
 
 def _start_after_spaces(text: str, start: int) -> int:

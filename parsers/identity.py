@@ -10,13 +10,14 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import replace
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 from parsers.models import Item
 
 __all__ = ["canonical_url", "content_hash", "fold", "normalize_space", "text_uid", "unique_by_uid"]
 
-_SPACE = re.compile(r"\s+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?]\s+(?=[\"'“‘(]?[A-ZÀ-Þ0-9])")
 OPENING_WORDS = 12
@@ -24,15 +25,22 @@ OPENING_WORDS = 12
 
 def normalize_space(text: str) -> str:
     """Collapse every run of whitespace (NBSP, thin spaces, newlines) to one space and trim."""
-    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
-    text = text.replace("\u200b", "").replace("\ufeff", "").replace("\u00ad", "")
-    return _SPACE.sub(" ", text).strip()
+    if not text.isascii():  # zero-width spaces, BOMs and soft hyphens go; NBSP and the like are spaces
+        text = text.replace("\u200b", "").replace("\ufeff", "").replace("\u00ad", "")
+    return " ".join(text.split())  # `str.split()` splits on exactly the characters `\s` matches
 
 
 def fold(text: str) -> str:
     """Case- and diacritics-insensitive form of `text`, for comparisons and hashes."""
-    decomposed = unicodedata.normalize("NFKD", normalize_space(text).casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    folded = normalize_space(text).casefold()
+    if folded.isascii():
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return _NON_ASCII.sub(_drop_combining, decomposed) if not decomposed.isascii() else decomposed
+
+
+def _drop_combining(match: re.Match[str]) -> str:
+    return "" if unicodedata.combining(match.group()) else match.group()
 
 
 def canonical_url(url: str) -> str:
@@ -60,8 +68,14 @@ def text_uid(place: str | None, agencies: tuple[str, ...], lead: str, *, whole: 
         head = lead[:400]
         end = _SENTENCE_END.search(head)
         words = _WORD.findall(fold(head[: end.start() + 1] if end else head))[:OPENING_WORDS]
-    key = "|".join([fold(place or ""), "/".join(fold(a) for a in agencies), " ".join(words)])
+    key = "|".join([_fold_name(place or ""), "/".join(_fold_name(a) for a in agencies), " ".join(words)])
     return "h:" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
+
+
+@lru_cache(maxsize=4096)
+def _fold_name(name: str) -> str:
+    """`fold` for places and agencies, which repeat from item to item."""
+    return fold(name)
 
 
 def content_hash(title: str | None, lead: str) -> str:

@@ -140,7 +140,12 @@ def parse_time_label(label: str, now: datetime) -> TimeStamp | None:
 
 
 def _candidates(text: str) -> list[re.Match[str]]:
-    """Matches around every anchor; each anchor's own scanner covers it whole."""
+    """Matches around every anchor; each anchor's own scanner covers it whole.
+
+    Only the places a label holding the anchor can start are tried, not the whole window around it: "vor",
+    "zojuist" and the like open their label, "gisteren" opens it or ends "eergisteren"; "geleden" and "ago"
+    end theirs (`_ago_at`), and a clock's colon has a label around it that the scan may stop after.
+    """
     lower = text.lower()
     if len(lower) != len(text):  # a few letters ("İ") grow when lower-cased: scan the whole text
         return list(_PATTERN.finditer(text))
@@ -150,19 +155,43 @@ def _candidates(text: str) -> list[re.Match[str]]:
         at = lower.find(word)
         while at >= 0:
             end = at + len(word)
-            found += (
-                m
-                for m in scanner.finditer(text, max(0, at - _REACH), min(size, end + _REACH))
-                if m.start() <= at and m.end() >= end
-            )
+            stop = min(size, end + _REACH)
+            if scanner is _AGO_SCAN:
+                match = _ago_at(text, at, end, stop)
+            elif scanner is _DAY_SCAN and at >= 3:  # "eergisteren" holds "gisteren"
+                match = _DAY_SCAN.match(text, at - 3, stop) or _DAY_SCAN.match(text, at, stop)
+            else:
+                match = scanner.match(text, at, stop)
+            if match is not None and match.start() <= at and match.end() >= end:
+                found.append(match)
             at = lower.find(word, end)
     at = text.find(":")
     while at >= 0:
         if text[at - 1 : at].isdigit() and text[at + 1 : at + 3].isdigit():
-            window = _CLOCK_SCAN.finditer(text, max(0, at - _REACH), min(size, at + _REACH))
-            found += (m for m in window if m.start() < at < m.end())
+            for match in _CLOCK_SCAN.finditer(text, max(0, at - _REACH), min(size, at + _REACH)):
+                if match.start() >= at:
+                    break
+                if at < match.end():  # matches do not overlap: no later one holds this colon
+                    found.append(match)
+                    break
         at = text.find(":", at + 1)
     return found
+
+
+def _ago_at(text: str, at: int, end: int, stop: int) -> re.Match[str] | None:
+    """The "N units geleden/ago" label whose last word is `text[at:end]`, if any.
+
+    Such a label ends with its anchor, so the scan stops there: what follows only decides whether the label
+    runs on into a word, and the match found is checked again against the whole window.
+    """
+    pos = max(0, at - _REACH)
+    while True:
+        match = _AGO_SCAN.search(text, pos, end)
+        if match is None:
+            return None
+        if match.end() >= end:
+            return _AGO_SCAN.match(text, match.start(), stop)
+        pos = match.end()
 
 
 def _accept(text: str, match: re.Match[str]) -> bool:

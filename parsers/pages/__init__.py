@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 
 from selectolax.lexbor import LexborHTMLParser
 
-from parsers.datelines import find_datelines
+from parsers.datelines import has_dateline
 from parsers.errors import NotHtmlError
 from parsers.identity import unique_by_uid
 from parsers.models import Item
@@ -63,7 +63,7 @@ def parse_wire_page(
     tree.strip_tags(STRIP)
     now = now.astimezone(UTC)
     root = tree.body or tree.root
-    if root is None or not (selectors or find_datelines(root.text(separator="\n"))):
+    if root is None or not (selectors or has_dateline(root.text(separator="\n"))):
         return []  # the cheap test: without a dateline in the plain text there is no wire item
     items = selector_items(root, selectors, now, base_url) if selectors else text_items(root, now, base_url)
     return unique_by_uid(items)

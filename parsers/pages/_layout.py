@@ -10,11 +10,13 @@ never reaches a dateline across one of them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
-__all__ = ["STRIP", "Layout", "layout"]
+__all__ = ["STRIP", "Layout", "layout", "spans_within"]
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -58,6 +60,21 @@ class Layout:
     openers: set[
         int
     ]  # text-node starts after the text of inline elements alone on their line ("<b>Kop</b> X")
+    link_starts: list[int] = field(default_factory=list)  # start of each link, as `links` is sorted
+    link_spans: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each link
+    link_reach: list[int] = field(default_factory=list)  # the furthest end of the links up to each one
+    heading_starts: list[int] = field(default_factory=list)  # start of each heading, as sorted
+
+    def links_at(self, point: int) -> list[int]:
+        """The indices of the links whose text holds the offset `point` (start <= point < end), in order."""
+        at = bisect_right(self.link_starts, point) - 1
+        found = []
+        while at >= 0 and self.link_reach[at] > point:  # no link before one whose reach stops short holds it
+            if self.link_spans[at][1] > point:
+                found.append(at)
+            at -= 1
+        found.reverse()
+        return found
 
     def dateline_text(self) -> str:
         """The text with a line break at every soft break: where a dateline may open a segment.
@@ -166,7 +183,21 @@ def layout(root: LexborNode) -> Layout:
     lay.links.sort()
     lay.headings.sort()
     lay.page_titles.sort()
+    lay.link_starts = [s for s, _, _ in lay.links]
+    lay.link_spans = [(s, e) for s, e, _ in lay.links]
+    reach = 0
+    for _, end, _ in lay.links:
+        reach = max(reach, end)
+        lay.link_reach.append(reach)
+    lay.heading_starts = [s for s, _ in lay.headings]
     return lay
+
+
+def spans_within(starts: list[int], spans: list[tuple[int, int]], first: int, last: int) -> Iterator[int]:
+    """The indices of the `spans` (sorted, with their `starts`) wholly inside `[first, last]`, in order."""
+    for at in range(bisect_left(starts, first), bisect_right(starts, last)):
+        if spans[at][1] <= last:
+            yield at
 
 
 def _is_wall(tag: str, role: str | None, sections: int) -> bool:

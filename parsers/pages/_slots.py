@@ -29,7 +29,8 @@ __all__ = [
     "too_much_text",
 ]
 
-_FILLER = str.maketrans(dict.fromkeys(" \n\t·•|-–—:,;"))
+_FILLER_CHARS = " \n\t·•|-–—:,;"
+_FILLER = str.maketrans(dict.fromkeys(_FILLER_CHARS))
 _MAX_FILLER = 200  # text allowed between a lead and a label outside any container (a title, "lees meer")
 _MAX_EXTRA = 500  # text a container may hold besides its lead and label: a title, a kicker, "lees meer"
 _MAX_TRAILING = 150  # of which after the lead: "lees meer", share buttons; never another paragraph
@@ -177,7 +178,7 @@ def label_after(text: str, slot: Slot, labels: Labels, ties: Ties) -> Label | No
     """The first label tied to the slot after its lead, when little but filler lies between them."""
     for at in range(labels.first_from(slot.lead_end), len(labels)):
         lab = labels.items[at]
-        if lab.end > slot.gap_end or _filler(text[slot.lead_end : lab.start]) > _MAX_FILLER:
+        if lab.end > slot.gap_end or _filler_in(text, slot.lead_end, lab.start) > _MAX_FILLER:
             return None
         if _in_scope(slot, lab) and ties.tied(lab, slot.path):
             return lab
@@ -188,7 +189,7 @@ def label_before(text: str, slot: Slot, labels: Labels, ties: Ties) -> Label | N
     """The last label tied to the slot before its dateline, when little but filler lies between them."""
     for at in range(labels.first_from(slot.dateline.start) - 1, -1, -1):
         lab = labels.items[at]
-        if lab.start < slot.gap_start or _filler(text[lab.end : slot.dateline.start]) > _MAX_FILLER:
+        if lab.start < slot.gap_start or _filler_in(text, lab.end, slot.dateline.start) > _MAX_FILLER:
             return None
         if lab.end <= slot.dateline.start and _in_scope(slot, lab) and ties.tied(lab, slot.path):
             return lab
@@ -205,7 +206,9 @@ def order_score(text: str, slots: list[Slot], labels: list[Label | None], first:
     """How well one label order fits: labels found, then (negated) filler between labels and leads."""
     found = [(slot, lab) for slot, lab in zip(slots, labels, strict=True) if lab is not None]
     distance = sum(
-        _filler(text[lab.end : slot.dateline.start] if first else text[slot.lead_end : lab.start])
+        _filler_in(text, lab.end, slot.dateline.start)
+        if first
+        else _filler_in(text, slot.lead_end, lab.start)
         for slot, lab in found
     )
     return len(found), -distance
@@ -215,12 +218,21 @@ def _filler(between: str) -> int:
     return len(between.translate(_FILLER))
 
 
+def _filler_in(text: str, start: int, end: int) -> int:
+    """`_filler(text[start:end])` without copying the slice: long spans are counted character by character
+    in C, which is much faster than translating them."""
+    end = min(end, len(text))
+    if end - start < 256:
+        return len(text[start:end].translate(_FILLER)) if end > start else 0
+    return end - start - sum(text.count(char, start, end) for char in _FILLER_CHARS)
+
+
 def too_much_text(text: str, slot: Slot) -> bool:
     """An article body, not an item: more around the lead than a title and a kicker, or more after it."""
     first, last = slot.container or (0, 0)
     label = slot.label
     inside = label is not None and first <= label.start and label.end <= last
-    own = _filler(text[label.start : label.end]) if label and inside else 0
-    after = _filler(text[slot.lead_end : last]) - (own if label and label.start >= slot.lead_end else 0)
-    total = _filler(text[first:last]) - _filler(text[slot.dateline.start : slot.lead_end]) - own
+    own = _filler_in(text, label.start, label.end) if label and inside else 0
+    after = _filler_in(text, slot.lead_end, last) - (own if label and label.start >= slot.lead_end else 0)
+    total = _filler_in(text, first, last) - _filler_in(text, slot.dateline.start, slot.lead_end) - own
     return total > _MAX_EXTRA or after > _MAX_TRAILING

@@ -23,7 +23,7 @@ from collections import Counter
 
 from parsers.identity import fold, normalize_space
 from parsers.pages._labels import Labels
-from parsers.pages._layout import Layout
+from parsers.pages._layout import Layout, spans_within
 from parsers.pages._shared import READ_MORE
 from parsers.pages._slots import Slot
 from parsers.times import find_time_labels
@@ -47,7 +47,7 @@ def assign_titles(lay: Layout, slots: list[Slot], labels: Labels, time_first: bo
             slot.title = _heading_or_link(lay, start, slot.dateline.start)
             between.add(index)
         if slot.title is None and slot.container:
-            slot.title = _container_title(lay, slot, lay.headings)
+            slot.title = _container_title(lay, slot, lay.heading_starts, lay.headings)
             if slot.title:
                 between.discard(index)
         if slot.title is None:
@@ -61,7 +61,7 @@ def assign_titles(lay: Layout, slots: list[Slot], labels: Labels, time_first: bo
         if slot.title is None and blocks.get(index):
             slot.title = blocks[index][-1]
         if slot.title is None and slot.container:
-            slot.title = _container_title(lay, slot, [(s, e) for s, e, _ in lay.links])
+            slot.title = _container_title(lay, slot, lay.link_starts, lay.link_spans)
             between.discard(index)
     if not all(slots[index].title for index in items if slots[index].loose):
         # titles found between items count only when every loose item has one: otherwise what stands
@@ -88,22 +88,24 @@ def _loose_start(slot: Slot, previous: Slot | None, time_first: bool) -> int | N
 
 
 def _heading_or_link(lay: Layout, start: int, end: int) -> tuple[int, int] | None:
-    found = [(s, e) for s, e in lay.headings if start <= s and e <= end]
-    found += [(s, e) for s, e, _ in lay.links if start <= s and e <= end]
-    found = [span for span in found if title_text(lay.text, span)]
-    return max(found) if found else None
+    found = [lay.headings[at] for at in spans_within(lay.heading_starts, lay.headings, start, end)]
+    found += [lay.link_spans[at] for at in spans_within(lay.link_starts, lay.link_spans, start, end)]
+    for span in sorted(found, reverse=True):  # the last one that can be a title
+        if title_text(lay.text, span):
+            return span
+    return None
 
 
-def _container_title(lay: Layout, slot: Slot, candidates: list[tuple[int, int]]) -> tuple[int, int] | None:
+def _container_title(
+    lay: Layout, slot: Slot, starts: list[int], candidates: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The first of `candidates` (sorted, with their `starts`) in the container, outside the lead, that can
+    be a title."""
     first, last = slot.container or (0, 0)
     lead_start, lead_end = slot.dateline.start, slot.lead_end
-    for s, e in candidates:
-        if (
-            first <= s
-            and e <= last
-            and not (s < lead_end and lead_start < e)
-            and title_text(lay.text, (s, e))
-        ):
+    for at in spans_within(starts, candidates, first, last):
+        s, e = candidates[at]
+        if not (s < lead_end and lead_start < e) and title_text(lay.text, (s, e)):
             return s, e
     return None
 
