@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -216,12 +217,14 @@ async def _run(
         engine = DeliveryEngine(store, adapters, settings=settings.delivery, clock=clock)
         running = Running(store, engine, tuple(adapters), status)
 
+        intervals = {source.name: source.interval for source in settings.sources}
+
         async def handle(report: PollReport) -> None:
             metrics.observe_poll(report.source, report.status, report.duration, report.new, report.updated)
             if on_report is not None:
                 await on_report(report, running)
             else:
-                report_status(status, report)
+                report_status(status, report, intervals.get(report.source))
             healthy = report.status in ("ok", "not-modified")
             for runtime in runtimes:
                 runtime.source_report(report.source, ok=healthy, error=report.error)
@@ -308,14 +311,20 @@ async def _start_platforms(
     return runtimes
 
 
-def report_status(status: StatusPrinter, report: PollReport) -> None:
-    """A status line for the polls worth a word: the silent first one, and failures."""
+def report_status(status: StatusPrinter, report: PollReport, interval: float | None = None) -> None:
+    """A status line for the polls worth a word: the silent first one, and failures.
+
+    The next try is the first scheduled poll after the backoff (polls come every `interval` seconds).
+    """
     if report.seeded:
         status.note(
             f"{report.source}: first poll, {report.items} items already there (not alerted)", when=report.at
         )
     elif report.status in ("failed", "problem"):
-        retry = f"; next try in {report.retry_in:.0f}s" if report.retry_in else ""
+        wait = report.retry_in or 0.0
+        if interval:
+            wait = max(1, math.ceil(wait / interval)) * interval
+        retry = f"; next try in {wait:.0f}s" if wait else ""
         status.note(f"{report.source}: {report.error}{retry}", when=report.at)
 
 

@@ -18,7 +18,7 @@ from typing import TextIO
 
 from bot.masking import mask_urls
 
-__all__ = ["JsonFormatter", "RedactTokens", "configure_logging", "protect_secrets"]
+__all__ = ["JsonFormatter", "RedactTokens", "configure_logging", "one_line", "protect_secrets"]
 
 SECRET_SUFFIXES = ("_TOKEN", "_SECRET")  # TELEGRAM_BOT_TOKEN, DISCORD_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET, ...
 TELEGRAM_TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
@@ -105,3 +105,14 @@ def protect_secrets(secrets: Iterable[str]) -> Callable[[], None]:
             handler.removeFilter(redact)
 
     return remove
+
+
+_TAGS = re.compile(r"<[^>]{0,200}>")
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """`text` fit for one log line: an HTML error page reduced to its words, whitespace collapsed, cut."""
+    if "<" in text and ">" in text:
+        text = _TAGS.sub(" ", text)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

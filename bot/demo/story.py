@@ -26,7 +26,7 @@ class Step:
     minutes: int
     say: str
     items: tuple[str, ...] = ()  # slugs, top to bottom
-    status: int = 200
+    status: int = 200  # 304: the page stays as it was (the site answers the conditional GET); 5xx: it fails
     edits: tuple[tuple[str, str], ...] = ()  # (slug, new lead)
     messy: bool = False  # same items, different whitespace
 
@@ -183,6 +183,7 @@ STEPS = (
         ),
         messy=True,
     ),
+    Step(1, "Nothing changes: the site answers 304 Not Modified, so nothing is even parsed.", status=304),
     Step(1, "The site breaks: HTTP 500. The failure is recorded and the source backs off.", status=500),
     Step(
         6,

@@ -28,7 +28,7 @@ from telegram.request import HTTPXRequest
 
 from bot.adapters.base import RateLimit
 from bot.chat import ChatCommands, HealthNotice, HealthWatch, StaticSubscription
-from bot.logs import protect_secrets
+from bot.logs import one_line, protect_secrets
 from bot.platforms import PlatformStartError
 from bot.telegram.adapter import TelegramAdapter, use_timedelta
 from bot.telegram.context import Deps
@@ -78,6 +78,7 @@ class Reachability:
         self.ok, self.error = True, None
 
     def failed(self, error: str) -> None:
+        error = one_line(error)
         if self.ok:
             log.warning("the Telegram Bot API is unreachable (%s); alerts wait in the outbox", error)
         self.ok, self.error = False, error

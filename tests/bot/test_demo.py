@@ -16,7 +16,8 @@ async def test_demo_reports_each_change_once() -> None:
     assert summary.new == 5
     assert summary.updated == 1
     assert summary.failures == 1
-    assert summary.unchanged_polls == 1
+    assert summary.unchanged_polls == 2  # the reordered list, and the 304
+    assert "poll: 304 Not Modified" in text
     assert summary.delivered == 6
     assert text.count("[NIEUW]") == 5
     assert text.count("[BIJGEWERKT]") == 1

@@ -85,3 +85,15 @@ def test_json_lines(monkeypatch: pytest.MonkeyPatch) -> None:
     assert data["source"] == "nos"
     assert data["failures"] == 3
     assert data["time"].endswith("Z")
+
+
+def test_an_html_error_page_becomes_one_short_line() -> None:
+    from bot.logs import one_line
+
+    page = (
+        "<html>\n<head><title>502 Bad Gateway</title></head>\n<body><center><h1>502 Bad Gateway</h1></center>\n"
+        + ("<p>" + "x" * 1000 + "</p></body></html>")
+    )
+    line = one_line(page)
+    assert "\n" not in line and "<" not in line and len(line) <= 300
+    assert line.startswith("502 Bad Gateway 502 Bad Gateway")
