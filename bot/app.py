@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO, TextIO, cast
+from typing import TYPE_CHECKING, BinaryIO, TextIO, cast
 
 from sqlite_utils import Database
 
@@ -23,17 +23,14 @@ from bot.config import Settings, SourceKind, SourceSettings
 from bot.delivery import DeliveryEngine
 from bot.extract import extract_items
 from bot.fetch import FetchError, decode_body, fetch, make_client
-from bot.healthcheck import HealthCheck
 from bot.masking import mask_url
 from bot.matching import MatchIndex
-from bot.metrics import Metrics
 from bot.pipeline import Poller, PollReport
 from bot.platforms import PlatformContext, PlatformRuntime, PlatformStartError, platforms
 from bot.runlock import AlreadyRunning, run_lock
 from bot.scheduler import PollScheduler
 from bot.status_printer import StatusPrinter, use_color
 from bot.store import Store
-from bot.web import HttpServer, HttpStartError
 from parsers.errors import ParseError
 from parsers.models import Item
 from storage.errors import StorageError
@@ -53,6 +50,10 @@ __all__ = [
     "report_status",
     "run_forever",
 ]
+
+if TYPE_CHECKING:  # imported when `[http]` is on: aiohttp and prometheus_client cost a third of a second
+    from bot.metrics import Metrics
+    from bot.web import HttpServer
 
 log = logging.getLogger(__name__)
 PRUNE_EVERY = timedelta(hours=6)
@@ -157,7 +158,7 @@ async def run_forever(
     clock = clock or _utcnow
     color = use_color(stream, settings.console.color)
     status = StatusPrinter(stream, color=color)
-    metrics = Metrics()
+    metrics = _metrics(settings)
     folder = Path(settings.storage.path).parent
     if not folder.is_dir():
         raise AppError(f"cannot open database {settings.storage.path}: the folder {folder} does not exist")
@@ -174,7 +175,7 @@ async def _run(
     stop: asyncio.Event,
     clock: Callable[[], datetime],
     on_report: ReportHook | None,
-    metrics: Metrics,
+    metrics: Metrics | None,
     color: bool,
     status: StatusPrinter,
 ) -> None:
@@ -192,7 +193,9 @@ async def _run(
         scheduler: PollScheduler | None = None
         running_platforms: dict[str, PlatformRuntime] = {}
         http = await _start_http(settings, stack)
-        if http is not None:
+        if http is not None and metrics is not None:
+            from bot.healthcheck import HealthCheck
+
             health = HealthCheck(
                 settings=settings.http,
                 store=store,
@@ -220,7 +223,10 @@ async def _run(
         intervals = {source.name: source.interval for source in settings.sources}
 
         async def handle(report: PollReport) -> None:
-            metrics.observe_poll(report.source, report.status, report.duration, report.new, report.updated)
+            if metrics is not None:
+                metrics.observe_poll(
+                    report.source, report.status, report.duration, report.new, report.updated
+                )
             if on_report is not None:
                 await on_report(report, running)
             else:
@@ -265,10 +271,21 @@ async def _opened(path: str) -> AsyncIterator[Store]:
         await store.__aexit__(None, None, None)
 
 
+def _metrics(settings: Settings) -> Metrics | None:
+    """The metrics `/metrics` serves, when `[http]` is on."""
+    if not settings.http.enabled:
+        return None
+    from bot.metrics import Metrics
+
+    return Metrics()
+
+
 async def _start_http(settings: Settings, stack: contextlib.AsyncExitStack) -> HttpServer | None:
     """The `[http]` listener when it is on, running until `stack` closes."""
     if not settings.http.enabled:
         return None
+    from bot.web import HttpServer, HttpStartError
+
     server = HttpServer(settings.http.listen, settings.http.port)
     try:
         await server.start()
