@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from parsers.countries import CountryError, country_name, flag
 from parsers.times import LOCAL_ZONE
@@ -56,6 +56,8 @@ class Alert:
     style: MessageStyle = "full"
     seen_at: datetime | None = None  # when wirewatch first queued this version
     regions: tuple[str, ...] = ()  # such as EU, beside the countries
+    zone: tzinfo = LOCAL_TZ  # the time zone times are shown in
+    show_zone: bool = False  # say which (`14:05 CET`): where readers may be elsewhere (the console)
 
     @property
     def edited(self) -> bool:
@@ -76,10 +78,12 @@ class Alert:
         seen; falls back to the source's own time label; None when nothing is known."""
         if self.published_at is None:
             return self.time_label
-        local = self.published_at.astimezone(LOCAL_TZ)
+        local = self.published_at.astimezone(self.zone)
         text = f"{local:%H:%M}"
-        if self.seen_at is not None and self.seen_at.astimezone(LOCAL_TZ).date() != local.date():
+        if self.seen_at is not None and self.seen_at.astimezone(self.zone).date() != local.date():
             text = f"{local:%d-%m} {text}"
+        if self.show_zone:
+            text = f"{text} {local:%Z}"
         return f"~{text}" if self.approximate else text
 
 

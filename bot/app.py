@@ -157,7 +157,7 @@ async def run_forever(
     stop = stop or asyncio.Event()
     clock = clock or _utcnow
     color = use_color(stream, settings.console.color)
-    status = StatusPrinter(stream, color=color)
+    status = StatusPrinter(stream, color=color, zone=settings.console.zone)
     metrics = _metrics(settings)
     folder = Path(settings.storage.path).parent
     if not folder.is_dir():
@@ -214,7 +214,7 @@ async def _run(
         console = not runtimes if enabled == "auto" else enabled
         await store.run(_console_active, index, console, now=clock())
         if console:
-            adapters.append(ConsoleAdapter(stream, color=color))
+            adapters.append(ConsoleAdapter(stream, color=color, zone=settings.console.zone))
         if not adapters:
             log.warning("the console is disabled and no chat platform is set up: alerts wait in the outbox")
         engine = DeliveryEngine(store, adapters, settings=settings.delivery, clock=clock)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_type_hints
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.delivery import DELIVERY_TABLE, DeliverySettings
 from bot.masking import mask_urls
@@ -68,6 +69,16 @@ def _http_url(value: str, context: Mapping[str, Any]) -> str:
 def _not_blank(value: str | None, context: Mapping[str, Any]) -> str | None:
     if value is not None and not value.strip():
         raise SettingError(f"must not be empty, got {value!r}")
+    return value
+
+
+def _timezone(value: str, context: Mapping[str, Any]) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingError(
+            f'expected an IANA time zone such as "Europe/Amsterdam" or "UTC", got {value!r}'
+        ) from None
     return value
 
 
@@ -145,6 +156,18 @@ class ConsoleSettings:
         Literal["auto", "always", "never"],
         Setting('"auto" colours on a terminal and is plain when piped; "always" or "never" to force.'),
     ] = "auto"
+    timezone: Annotated[
+        str,
+        Setting(
+            "The time zone the console shows times in, named after each time (`14:05 CET`).",
+            expected='an IANA time zone such as "Europe/Amsterdam" or "UTC"',
+            check=_timezone,
+        ),
+    ] = "Europe/Amsterdam"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
 
 @table

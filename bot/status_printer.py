@@ -7,7 +7,7 @@ Alerts do not come through here: they go through the outbox to `bot.adapters.con
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import TextIO
 
 from bot.alerts import LOCAL_TZ
@@ -20,12 +20,13 @@ DIM, RESET = "\033[2m", "\033[0m"
 class StatusPrinter:
     """Writes dimmed, timestamped lines about the watcher to a text stream."""
 
-    def __init__(self, stream: TextIO, *, color: bool = False) -> None:
+    def __init__(self, stream: TextIO, *, color: bool = False, zone: tzinfo = LOCAL_TZ) -> None:
         self.stream = stream
         self.color = color
+        self.zone = zone
 
     def note(self, text: str, *, when: datetime | None = None) -> None:
-        stamp = (when or datetime.now(UTC)).astimezone(LOCAL_TZ).strftime("%H:%M:%S")
+        stamp = (when or datetime.now(UTC)).astimezone(self.zone).strftime("%H:%M:%S")
         line = f"{stamp} {text}"
         self.stream.write((f"{DIM}{line}{RESET}" if self.color else line) + "\n")
         self.stream.flush()

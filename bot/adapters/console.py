@@ -7,13 +7,14 @@ outbox, digests and edit policy as the chats.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, tzinfo
 from typing import TextIO
 
 from sqlite_utils import Database
 
 from bot.adapters.base import RateLimit, SentRef
-from bot.alerts import Alert
+from bot.alerts import LOCAL_TZ, Alert
 from bot.formatting.plain import plain_alert, plain_digest
 from storage.destinations import ensure_destination, get_destination, set_destination_paused
 from storage.models import Destination, Language, Subscription
@@ -56,23 +57,28 @@ class ConsoleAdapter:
     rate_limits: Sequence[RateLimit] = ()
     digest_capacity = 50
 
-    def __init__(self, stream: TextIO, *, color: bool = False) -> None:
+    def __init__(self, stream: TextIO, *, color: bool = False, zone: tzinfo = LOCAL_TZ) -> None:
         self.stream = stream
         self.color = color
+        self.zone = zone
         self.count = 0
 
+    def _here(self, alert: Alert) -> Alert:
+        """The alert with its times in the console's zone, named."""
+        return replace(alert, zone=self.zone, show_zone=True)
+
     async def send(self, destination: Destination, alert: Alert, *, plain: bool = False) -> SentRef:
-        return self._write(plain_alert(alert))
+        return self._write(plain_alert(self._here(alert)))
 
     async def edit(
         self, destination: Destination, ref: SentRef, alert: Alert, *, plain: bool = False
     ) -> SentRef:
-        return self._write(f"(replaces #{ref.message_id}) {plain_alert(alert)}")
+        return self._write(f"(replaces #{ref.message_id}) {plain_alert(self._here(alert))}")
 
     async def send_digest(
         self, destination: Destination, alerts: Sequence[Alert], *, plain: bool = False
     ) -> SentRef:
-        return self._write(plain_digest(alerts, language=destination.language))
+        return self._write(plain_digest([self._here(a) for a in alerts], language=destination.language))
 
     async def notify_admin(self, destination: Destination, text: str) -> None:
         self.stream.write(f"! {destination.key}: {text}\n")
