@@ -31,7 +31,7 @@ from parsers.pages._slots import (
 )
 from parsers.pages._ties import Ties
 from parsers.pages._titles import assign_titles, title_text
-from parsers.times import find_time_labels, parse_time_label
+from parsers.times import TimeStamp, find_time_labels, parse_time_label
 
 __all__ = ["text_items"]
 
@@ -67,7 +67,10 @@ def text_items(root: LexborNode, now: datetime, base_url: str | None) -> list[It
     }
     assign_titles(lay, slots, labels, time_first, keep)
     shared = _shared_links(lay, [slot for index, slot in enumerate(slots) if index in keep])
-    items = [_item(lay, slot, now, base_url, shared) for index, slot in enumerate(slots) if index in keep]
+    stamps: dict[str, TimeStamp | None] = {}  # labels repeat ("1 uur geleden"): each is read once
+    items = [
+        _item(lay, slot, now, base_url, shared, stamps) for index, slot in enumerate(slots) if index in keep
+    ]
     return [item for item in items if item is not None]
 
 
@@ -101,7 +104,14 @@ def _shared_links(lay: Layout, slots: list[Slot]) -> set[str]:
     return {href for href, count in seen.items() if count > 1}
 
 
-def _item(lay: Layout, slot: Slot, now: datetime, base_url: str | None, shared: set[str]) -> Item | None:
+def _item(
+    lay: Layout,
+    slot: Slot,
+    now: datetime,
+    base_url: str | None,
+    shared: set[str],
+    stamps: dict[str, TimeStamp | None],
+) -> Item | None:
     text, dateline, label = lay.text, slot.dateline, slot.label
     lead = normalize_space(text[dateline.end : slot.lead_end])
     if not lead or label is None:
@@ -109,11 +119,14 @@ def _item(lay: Layout, slot: Slot, now: datetime, base_url: str | None, shared: 
     if label.exact is not None:
         published_at, precision = min(label.exact, now), None
     else:
-        stamp = parse_time_label(label.text, now)
+        if label.text in stamps:
+            stamp = stamps[label.text]
+        else:
+            stamp = stamps[label.text] = parse_time_label(label.text, now)
         if stamp is None:
             return None
         published_at, precision = stamp.published_at, stamp.precision
-    title = title_text(text, slot.title) if slot.title else None
+    title = title_text(lay, slot.title) if slot.title else None
     url = _link(lay, slot, slot.title, base_url, shared)
     return Item(
         uid=canonical_url(url) if url else text_uid(dateline.place, dateline.agencies, lead),

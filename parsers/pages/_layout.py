@@ -9,7 +9,6 @@ never reaches a dateline across one of them.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,7 +38,11 @@ _WALL_ROLES = _word_set(
     "navigation banner contentinfo complementary dialog alertdialog search region article feed menu menubar"
 )
 _BREAKS = frozenset({"br", "hr"})
-_SPACES = re.compile(r"\s+")
+_BREAKING = _BLOCKS | _BREAKS  # a line break before them
+_SECTIONING_MAIN = _SECTIONING | {"main"}
+_READ_ATTRIBUTES = frozenset(
+    {"a", "time", "div", "section", "ul", "header", "footer"}
+)  # href, datetime, role
 
 
 @dataclass(slots=True)
@@ -64,6 +67,7 @@ class Layout:
     link_spans: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each link
     link_reach: list[int] = field(default_factory=list)  # the furthest end of the links up to each one
     heading_starts: list[int] = field(default_factory=list)  # start of each heading, as sorted
+    titles: dict[tuple[int, int], str | None] = field(default_factory=dict)  # see `_titles.title_text`
 
     def links_at(self, point: int) -> list[int]:
         """The indices of the links whose text holds the offset `point` (start <= point < end), in order."""
@@ -84,113 +88,177 @@ class Layout:
         """
         if not self.soft_breaks:
             return self.text
-        chars = list(self.text)
-        for at in self.soft_breaks:
-            chars[at] = "\n"
-        return "".join(chars)
+        text, pieces, start = self.text, [], 0
+        for at in sorted(set(self.soft_breaks)):  # each holds a space
+            pieces.append(text[start:at])
+            start = at + 1
+        pieces.append(text[start:])
+        return "\n".join(pieces)
 
 
 def layout(root: LexborNode) -> Layout:
-    """Flatten the tree under `root` into one text, in document order."""
+    """Flatten the tree under `root` into one text, in document order.
+
+    One loop over the nodes lexbor yields, with everything in local variables: it runs once per node of the
+    page, so it is written for speed (`last` is the last character of the text so far, "" at the start).
+    """
     parts: list[str] = []
+    append = parts.append
     size = 0
     lay = Layout("", [], [], set(), {}, [], [], [], [], [], set(), set())
+    run_starts, run_paths, boundaries, openers = lay.run_starts, lay.run_paths, lay.boundaries, lay.openers
+    soft_breaks, ranges, links, headings, times = (
+        lay.soft_breaks,
+        lay.ranges,
+        lay.links,
+        lay.headings,
+        lay.times,
+    )
+    barriers = lay.barriers
     path: list[int] = []  # ids of the open elements
-    opened: list[tuple[str, dict[str, str | None], int]] = []  # their tag, attributes and start
+    opened: list[tuple[str, str | None, int]] = []  # their tag, href or datetime, and start
     skipping = 0  # open elements whose text does not count (svg, select...)
     sections = 0  # open sectioning elements (and <main>): a <header> inside one is no page header
     line: tuple[int, ...] | None = None  # the open elements every text node of the current line shares
-
-    def line_break() -> None:
-        nonlocal size, line
-        line = None
-        if parts and parts[-1] != "\n":
-            parts.append("\n")
-            size += 1
-
-    def close() -> None:
-        nonlocal skipping, sections
-        tag, attrs, start = opened.pop()
-        lay.ranges[path.pop()] = (start, size)
-        if tag in _SKIP:
-            skipping -= 1
-        if tag in _SECTIONING or tag == "main":
-            sections -= 1
-        elif tag == "a" and attrs.get("href"):
-            lay.links.append((start, size, attrs["href"] or ""))
-        elif tag in _HEADINGS:
-            lay.headings.append((start, size))
-            if tag == "h1":
-                lay.page_titles.append(start)
-        elif tag == "time" and attrs.get("datetime"):
-            lay.times.append((start, size, attrs["datetime"] or ""))
-        if tag in _BLOCKS:
-            line_break()
+    last = ""
+    previous: tuple[int, ...] = ()  # the open elements of the previous text node
 
     for node in root.traverse(include_text=True):
         parent = node.parent
         parent_id = parent.mem_id if parent is not None else None
-        while path and path[-1] != parent_id:
-            close()
+        while path and path[-1] != parent_id:  # close the elements the node is not inside
+            tag, value, start = opened.pop()
+            ranges[path.pop()] = (start, size)
+            if tag in _SKIP:
+                skipping -= 1
+            if tag in _SECTIONING_MAIN:
+                sections -= 1
+            elif tag == "a":
+                if value:
+                    links.append((start, size, value))
+            elif tag in _HEADINGS:
+                headings.append((start, size))
+                if tag == "h1":
+                    lay.page_titles.append(start)
+            elif tag == "time" and value:
+                times.append((start, size, value))
+            if tag in _BLOCKS:
+                line = None
+                if last and last != "\n":
+                    append("\n")
+                    size += 1
+                    last = "\n"
         if node.is_text_node:
-            raw = node.text_content or ""
-            if skipping or not raw:
+            if skipping:
+                continue
+            raw = node.text_content
+            if not raw:
                 continue
             if raw.isspace():  # between inline elements it renders as one space: "<b>11:52</b> <b>DEN HAAG"
-                if parts and not parts[-1][-1].isspace():
-                    parts.append(" ")
+                if last and last != " " and last != "\n":
+                    append(" ")
                     size += 1
+                    last = " "
                 continue
-            chunk = _SPACES.sub(" ", raw)
-            if parts and parts[-1][-1] != "\n" and _siblings(path, lay.run_paths):
+            chunk = " ".join(raw.split())  # whitespace runs become one space, at the edges too
+            if raw[0].isspace():
+                chunk = " " + chunk
+            if raw[-1].isspace():
+                chunk += " "
+            if last and last != "\n" and previous:
                 # Text of sibling elements ("<span>11:52</span><span>DEN HAAG") is two words even when the
                 # source glues them; text continuing a word in its parent or child ("<b>D</b>e") stays glued.
-                if parts[-1][-1] == " ":
-                    lay.soft_breaks.append(size - 1)
-                elif chunk[0] == " ":
-                    lay.soft_breaks.append(size)
+                # Both are stacks of open elements: one holds the other when they share the shorter's last id.
+                if len(previous) <= len(path):
+                    beside = path[len(previous) - 1] != previous[-1]
                 else:
-                    lay.soft_breaks.append(size)
-                    parts.append(" ")
-                    size += 1
+                    beside = previous[len(path) - 1] != path[-1]
+                if beside:
+                    if last == " ":
+                        soft_breaks.append(size - 1)
+                    elif chunk[0] == " ":
+                        soft_breaks.append(size)
+                    else:
+                        soft_breaks.append(size)
+                        append(" ")
+                        size += 1
             here = tuple(path)
-            first = size + (1 if chunk[0] == " " else 0)
-            if line is not None and len(line) > len(here) and line[: len(here)] == here:
-                lay.openers.add(first)  # "<p><b>Storm</b> DOMBURG - ...": only a child's text before it
-            line = here if line is None else line[: _shared(line, here)]
-            lay.run_starts.append(size)
-            lay.run_paths.append(here)
-            lay.boundaries.add(first)
-            parts.append(chunk)
+            first = size + 1 if chunk[0] == " " else size
+            if line is None:
+                line = here
+            elif len(line) <= len(here):
+                if here[: len(line)] != line:
+                    line = line[: _shared(line, here)]
+            elif line[: len(here)] == here:
+                openers.add(first)  # "<p><b>Storm</b> DOMBURG - ...": only a child's text before it
+                line = here
+            else:
+                line = line[: _shared(line, here)]
+            run_starts.append(size)
+            run_paths.append(here)
+            previous = here
+            boundaries.add(first)
+            append(chunk)
             size += len(chunk)
+            last = chunk[-1]
             continue
         if not node.is_element_node:
             continue
         tag = node.tag or ""
-        if tag in _BLOCKS or tag in _BREAKS:
-            line_break()
-        path.append(node.mem_id)
-        attrs = node.attributes if tag in ("a", "time", "div", "section", "ul", "header", "footer") else {}
-        opened.append((tag, attrs, size))
-        skipping += tag in _SKIP
-        if _is_wall(tag, attrs.get("role"), sections):
-            lay.barriers.add(node.mem_id)
-        if tag in _SECTIONING or tag == "main":
+        if tag in _BREAKING:
+            line = None
+            if last and last != "\n":
+                append("\n")
+                size += 1
+                last = "\n"
+        ident = node.mem_id
+        path.append(ident)
+        if tag in _READ_ATTRIBUTES:
+            attrs = node.attributes
+            role = attrs.get("role")
+            opened.append((tag, attrs.get("href") if tag == "a" else attrs.get("datetime"), size))
+            if tag in _WALLS or (tag in _PAGE_PARTS and not sections) or _wall_role(role):
+                barriers.add(ident)
+        else:
+            opened.append((tag, None, size))
+            if tag in _WALLS or (tag in _PAGE_PARTS and not sections):
+                barriers.add(ident)
+        if tag in _SKIP:
+            skipping += 1
+        if tag in _SECTIONING_MAIN:
             sections += 1
     while path:
-        close()
+        tag, value, start = opened.pop()
+        ranges[path.pop()] = (start, size)
+        if tag == "a":
+            if value:
+                links.append((start, size, value))
+        elif tag in _HEADINGS:
+            headings.append((start, size))
+            if tag == "h1":
+                lay.page_titles.append(start)
+        elif tag == "time" and value:
+            times.append((start, size, value))
+        if tag in _BLOCKS and last and last != "\n":
+            append("\n")
+            size += 1
+            last = "\n"
     lay.text = "".join(parts)
-    lay.links.sort()
-    lay.headings.sort()
+    links.sort()
+    headings.sort()
     lay.page_titles.sort()
-    lay.link_starts = [s for s, _, _ in lay.links]
-    lay.link_spans = [(s, e) for s, e, _ in lay.links]
+    lay.link_starts = [s for s, _, _ in links]
+    lay.link_spans = [(s, e) for s, e, _ in links]
     reach = 0
-    for _, end, _ in lay.links:
+    for _, end, _ in links:
         reach = max(reach, end)
         lay.link_reach.append(reach)
-    lay.heading_starts = [s for s, _ in lay.headings]
+    lay.heading_starts = [s for s, _ in headings]
     return lay
+
+
+def _wall_role(role: str | None) -> bool:
+    return bool(role) and any(word in _WALL_ROLES for word in (role or "").lower().split())
 
 
 def spans_within(starts: list[int], spans: list[tuple[int, int]], first: int, last: int) -> Iterator[int]:
@@ -198,12 +266,6 @@ def spans_within(starts: list[int], spans: list[tuple[int, int]], first: int, la
     for at in range(bisect_left(starts, first), bisect_right(starts, last)):
         if spans[at][1] <= last:
             yield at
-
-
-def _is_wall(tag: str, role: str | None, sections: int) -> bool:
-    if tag in _WALLS or (tag in _PAGE_PARTS and not sections):
-        return True
-    return bool(role) and any(word in _WALL_ROLES for word in (role or "").lower().split())
 
 
 def _shared(a: tuple[int, ...], b: tuple[int, ...]) -> int:
@@ -214,16 +276,3 @@ def _shared(a: tuple[int, ...], b: tuple[int, ...]) -> int:
             break
         n += 1
     return n
-
-
-def _siblings(path: list[int], run_paths: list[tuple[int, ...]]) -> bool:
-    """Whether the previous text node sits in an element beside `path`, neither inside nor around it."""
-    if not run_paths or not path:
-        return False
-    previous = run_paths[-1]
-    if not previous:
-        return False
-    # both are stacks of open elements, so one holds the other when they share the shorter one's last id
-    if len(previous) <= len(path):
-        return path[len(previous) - 1] != previous[-1]
-    return previous[len(path) - 1] != path[-1]

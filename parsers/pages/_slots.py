@@ -230,6 +230,13 @@ def _filler_in(text: str, start: int, end: int) -> int:
 def too_much_text(text: str, slot: Slot) -> bool:
     """An article body, not an item: more around the lead than a title and a kicker, or more after it."""
     first, last = slot.container or (0, 0)
+    start, end = slot.dateline.start, slot.lead_end
+    if (
+        first <= start <= end <= last
+        and (start - first) + (last - end) <= _MAX_EXTRA
+        and last - end <= _MAX_TRAILING
+    ):
+        return False  # too little text around the lead to count
     label = slot.label
     inside = label is not None and first <= label.start and label.end <= last
     own = _filler_in(text, label.start, label.end) if label and inside else 0

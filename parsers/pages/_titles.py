@@ -70,8 +70,16 @@ def assign_titles(lay: Layout, slots: list[Slot], labels: Labels, time_first: bo
             slots[index].title = None
 
 
-def title_text(text: str, span: tuple[int, int]) -> str | None:
-    """The title at `span`, or None when that text cannot be one (a time label, "lees meer", too long)."""
+def title_text(lay: Layout, span: tuple[int, int]) -> str | None:
+    """The title at `span` of the page's text, or None when that text cannot be one (a time label, "lees
+    meer", too long). Each span is judged once: the same heading is tried for several items' titles."""
+    if span in lay.titles:
+        return lay.titles[span]
+    title = lay.titles[span] = _title_text(lay.text, span)
+    return title
+
+
+def _title_text(text: str, span: tuple[int, int]) -> str | None:
     title = normalize_space(text[span[0] : span[1]])
     if not title or len(title) > _LONGEST or READ_MORE.fullmatch(title) or find_time_labels(title):
         return None
@@ -91,7 +99,7 @@ def _heading_or_link(lay: Layout, start: int, end: int) -> tuple[int, int] | Non
     found = [lay.headings[at] for at in spans_within(lay.heading_starts, lay.headings, start, end)]
     found += [lay.link_spans[at] for at in spans_within(lay.link_starts, lay.link_spans, start, end)]
     for span in sorted(found, reverse=True):  # the last one that can be a title
-        if title_text(lay.text, span):
+        if title_text(lay, span):
             return span
     return None
 
@@ -105,7 +113,7 @@ def _container_title(
     lead_start, lead_end = slot.dateline.start, slot.lead_end
     for at in spans_within(starts, candidates, first, last):
         s, e = candidates[at]
-        if not (s < lead_end and lead_start < e) and title_text(lay.text, (s, e)):
+        if not (s < lead_end and lead_start < e) and title_text(lay, (s, e)):
             return s, e
     return None
 
@@ -161,12 +169,13 @@ def _first_node_end(start: int, end: int, boundaries: set[int]) -> int:
     return next((at for at in range(start + 1, end) if at in boundaries), end)
 
 
-def _reads_as_title(text: str, span: tuple[int, int]) -> bool:
+def _reads_as_title(lay: Layout, span: tuple[int, int]) -> bool:
     start, end = span
+    text = lay.text
     return (
         any(ch.islower() for ch in text[start:end])
         and not _NO_TITLE.match(text, start, end)
-        and title_text(text, span) is not None
+        and title_text(lay, span) is not None
     )
 
 
@@ -197,6 +206,4 @@ def _drop_repeated(lay: Layout, blocks: dict[int, list[tuple[int, int]]]) -> Non
             break
     seen = Counter(key for spans in blocks.values() for key in {_key(text, s, e) for s, e in spans})
     for index, spans in blocks.items():
-        blocks[index] = [
-            span for span in spans if seen[_key(text, *span)] < 2 and _reads_as_title(text, span)
-        ]
+        blocks[index] = [span for span in spans if seen[_key(text, *span)] < 2 and _reads_as_title(lay, span)]
