@@ -6,11 +6,14 @@ hit, so there is no boundary to check afterwards and no need for `iter_long`, wh
 then lead from a pattern, a country or a source to subscription ids. The work per item grows with the hits
 and the size of the answer, not with the number of subscriptions.
 
-Compact on purpose (a few hundred bytes per subscription, see `benchmarks/bench_matching.py`): the index keeps
-no `Subscription` and no object per subscription beyond one tuple, its *record*, which lists where it is
-filed so that `remove` can take it out again. Patterns, country codes and sources are interned, so every
-record and every table shares one string per distinct value; an id filed once under a key is stored as the
-bare int, more than once as an `array` of 64-bit ints.
+Compact on purpose: the index keeps no `Subscription` and no object per subscription beyond one tuple, its
+*record*, which lists where it is filed so that `remove` can take it out again. Patterns, country codes and
+sources are interned, so every record and every table shares one string per distinct value; an id filed once
+under a key is stored as the bare int, more than once in an `array` of 4-byte ints (8 if an id needs it).
+What it holds is about 250 bytes per subscription plus about 300 per distinct pattern (most of that the
+automaton's nodes); `benchmarks/bench_matching.py` measures it. The index keeps none of the subscriptions it
+is given, so build it from a generator where you can: a list of them all, alive during the build, raises
+the peak and leaves the allocator holding memory the index does not use.
 
 The automaton is built by the constructor and by `rebuild`. After that, changes never rebuild it at once:
 the maps change on `add`, `remove` and `replace`, a pattern the automaton lacks is searched on its own
@@ -172,12 +175,16 @@ class MatchIndex:
         for number, table in enumerate(self._tables):
             if self._table_kinds[number] in _PATTERN_KINDS:
                 patterns.update(table)
-        if patterns:
-            automaton = ahocorasick.Automaton()
-            for pattern in patterns:
-                automaton.add_word(pattern, pattern)
-            automaton.make_automaton()
-            self._automaton = automaton
+        try:
+            if patterns:
+                automaton = ahocorasick.Automaton()
+                for pattern in patterns:
+                    automaton.add_word(pattern, pattern)
+                automaton.make_automaton()
+                self._automaton = automaton
+        except BaseException:  # out of memory, say: search every pattern on its own until a build succeeds
+            self._pending.update((pattern, pattern) for pattern in patterns)
+            raise
         self._pending.clear()
         self._dropped = 0
         self._dropped_limit = max(_DROPPED_FLOOR, len(patterns) // 4)
