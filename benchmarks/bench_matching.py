@@ -501,6 +501,12 @@ def main(argv: list[str] | None = None) -> None:
             "bytes_per_subscription_rss_streamed": {
                 str(m.subscriptions): m.streamed_rss_per_subscription_b for m in memory
             },
+            "bytes_per_subscription_rss_from_a_list": {
+                str(m.subscriptions): m.list_rss_per_subscription_b for m in memory
+            },
+            "bytes_per_subscription_traced": {
+                str(m.subscriptions): m.traced_per_subscription_b for m in memory
+            },
         },
         "sizes": [asdict(row) for row in speed],
         "memory": [asdict(mem) for mem in memory],
