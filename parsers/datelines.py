@@ -22,6 +22,7 @@ import re
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
+from parsers.deadline import NEVER, Deadline
 from parsers.identity import normalize_space
 from parsers.times import find_time_labels
 
@@ -103,20 +104,21 @@ def find_datelines(
     boundaries: Collection[int] = (),
     labels: Sequence[tuple[int, int]] | None = None,
     openers: Collection[int] = (),
+    deadline: Deadline = NEVER,
 ) -> list[Dateline]:
     """Every dateline in `text` that opens a segment, in order.
 
     `boundaries` are extra offsets where a segment starts (text-node starts); `labels` are the spans
     `find_time_labels(text)` gives, when the caller already has them; `openers` are offsets where even a
     regional dateline after a word opens a segment (the words before it are a title in their own element:
-    "<b>Storm</b> DOMBURG - ...").
+    "<b>Storm</b> DOMBURG - ..."). `deadline` stops a search that runs too long (see `parsers.deadline`).
     """
-    return list(_scan(text, boundaries, labels, openers))
+    return list(_scan(text, boundaries, labels, openers, deadline))
 
 
-def has_dateline(text: str) -> bool:
+def has_dateline(text: str, *, deadline: Deadline = NEVER) -> bool:
     """Whether `find_datelines(text)` finds any; it stops at the first."""
-    return next(_scan(text, (), None, ()), None) is not None
+    return next(_scan(text, (), None, (), deadline), None) is not None
 
 
 def _scan(
@@ -124,6 +126,7 @@ def _scan(
     boundaries: Collection[int],
     labels: Sequence[tuple[int, int]] | None,
     openers: Collection[int],
+    deadline: Deadline,
 ) -> Iterator[Dateline]:
     """The datelines of `find_datelines`, found from the dashes they end with.
 
@@ -133,7 +136,8 @@ def _scan(
     """
     label_ends: set[int] | None = None if labels is None else {end for _, end in labels}
     done = 0
-    for dash in _dashes(text):
+    for dash in _dashes(text, deadline):
+        deadline.tick("finding datelines")
         if dash < done:
             continue
         low = max(done, dash - _LONGEST)
@@ -160,12 +164,14 @@ def _scan(
                 break
 
 
-def _dashes(text: str) -> list[int]:
+def _dashes(text: str, deadline: Deadline) -> list[int]:
     """Offsets of the dashes a dateline can end with: "...) -", "... - ", any en or em dash."""
     found: list[int] = []
     for dash in ("–", "—", " -", "\u00a0-", "\n-", ")-"):
+        deadline.check("finding datelines")
         at = text.find(dash)
         while at >= 0:
+            deadline.tick("finding datelines")
             found.append(at + len(dash) - 1)
             at = text.find(dash, at + 1)
     return sorted(set(found))

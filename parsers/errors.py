@@ -4,11 +4,12 @@ ParseError               base of everything parsers raise
  +-- NotHtmlError        the body is not an HTML page (binary, JSON, a feed...)
  +-- NotFeedError        the body is not RSS/Atom/JSON Feed
  +-- SelectorError       a configured CSS selector is invalid
+ +-- ParseTimeout        the parse ran past the deadline its caller gave (.stage, .deadline, .overrun)
 """
 
 from __future__ import annotations
 
-__all__ = ["NotFeedError", "NotHtmlError", "ParseError", "SelectorError"]
+__all__ = ["NotFeedError", "NotHtmlError", "ParseError", "ParseTimeout", "SelectorError"]
 
 
 class ParseError(Exception):
@@ -25,3 +26,13 @@ class NotFeedError(ParseError):
 
 class SelectorError(ParseError):
     """A configured CSS selector is invalid."""
+
+
+class ParseTimeout(ParseError):
+    """The parse ran past the deadline its caller gave: the page is too big or too odd to read in time."""
+
+    def __init__(self, stage: str, deadline: float, overrun: float) -> None:
+        super().__init__(f"the parse ran {overrun * 1000:.0f} ms past its deadline (while {stage})")
+        self.stage = stage  # what the parser was doing: "reading the page", "finding datelines", ...
+        self.deadline = deadline  # the `time.monotonic()` reading the caller gave
+        self.overrun = overrun  # seconds past the deadline when the parser noticed

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from parsers.deadline import NEVER, Deadline
 from parsers.identity import normalize_space
 
 __all__ = ["LOCAL_ZONE", "TimeStamp", "find_time_labels", "parse_time_label"]
@@ -110,10 +111,11 @@ class TimeStamp:
     precision: int | None  # seconds: the floor window ("1 uur geleden" -> 3600); None = exact
 
 
-def find_time_labels(text: str) -> list[tuple[int, int]]:
-    """Spans of the time labels in `text`, in order; "16.00 uur" or "om 16:00" inside a sentence are not."""
+def find_time_labels(text: str, *, deadline: Deadline = NEVER) -> list[tuple[int, int]]:
+    """Spans of the time labels in `text`, in order; "16.00 uur" or "om 16:00" inside a sentence are not.
+    `deadline` stops a search that runs too long (see `parsers.deadline`)."""
     spans: dict[int, int] = {}
-    for match in _candidates(text):
+    for match in _candidates(text, deadline):
         if _accept(text, match):
             spans.setdefault(match.start(), match.end())
     found: list[tuple[int, int]] = []
@@ -139,21 +141,23 @@ def parse_time_label(label: str, now: datetime) -> TimeStamp | None:
     return TimeStamp(label=clean, published_at=min(moment, now), precision=precision)
 
 
-def _candidates(text: str) -> list[re.Match[str]]:
+def _candidates(text: str, deadline: Deadline) -> list[re.Match[str]]:
     """Matches around every anchor; each anchor's own scanner covers it whole.
 
-    Only the places a label holding the anchor can start are tried, not the whole window around it: "vor",
+    Anchors are found in the lower-cased text (with "İ" as "I", so that offsets do not shift). Only the
+    places a label holding the anchor can start are tried, not the whole window around it: "vor",
     "zojuist" and the like open their label, "gisteren" opens it or ends "eergisteren"; "geleden" and "ago"
     end theirs (`_ago_at`), and a clock's colon has a label around it that the scan may stop after.
     """
-    lower = text.lower()
-    if len(lower) != len(text):  # a few letters ("İ") grow when lower-cased: scan the whole text
-        return list(_PATTERN.finditer(text))
+    # "İ" is the one letter that grows when lower-cased ("i̇"); as "I" it keeps the offsets of the text
+    lower = text.replace("\u0130", "I").lower() if "\u0130" in text else text.lower()
     found: list[re.Match[str]] = []
     size = len(text)
     for word, scanner in _ANCHORS.items():
+        deadline.check("finding time labels")  # each word is one scan of the whole text
         at = lower.find(word)
         while at >= 0:
+            deadline.tick("finding time labels")
             end = at + len(word)
             stop = min(size, end + _REACH)
             if scanner is _AGO_SCAN:
@@ -167,6 +171,7 @@ def _candidates(text: str) -> list[re.Match[str]]:
             at = lower.find(word, end)
     at = text.find(":")
     while at >= 0:
+        deadline.tick("finding time labels")
         if text[at - 1 : at].isdigit() and text[at + 1 : at + 3].isdigit():
             for match in _CLOCK_SCAN.finditer(text, max(0, at - _REACH), min(size, at + _REACH)):
                 if match.start() >= at:

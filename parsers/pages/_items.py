@@ -15,6 +15,7 @@ from datetime import datetime
 from selectolax.lexbor import LexborNode
 
 from parsers.datelines import find_datelines
+from parsers.deadline import NEVER, Deadline
 from parsers.identity import canonical_url, content_hash, normalize_space, text_uid
 from parsers.models import Item
 from parsers.pages._labels import find_labels
@@ -36,42 +37,53 @@ from parsers.times import TimeStamp, find_time_labels, parse_time_label
 __all__ = ["text_items"]
 
 
-def text_items(root: LexborNode, now: datetime, base_url: str | None) -> list[Item]:
+def text_items(
+    root: LexborNode, now: datetime, base_url: str | None, deadline: Deadline = NEVER
+) -> list[Item]:
     """The dateline items under `root`, in page order; `now` is aware UTC."""
-    lay = layout(root)
+    lay = layout(root, deadline)
     text = lay.text
-    spans = find_time_labels(text)
+    spans = find_time_labels(text, deadline=deadline)
     page_text = lay.dateline_text()
-    datelines = find_datelines(page_text, boundaries=lay.boundaries, labels=spans, openers=lay.openers)
+    datelines = find_datelines(
+        page_text, boundaries=lay.boundaries, labels=spans, openers=lay.openers, deadline=deadline
+    )
     if not datelines:
         return []
-    labels = find_labels(lay, spans, page_text)
+    labels = find_labels(lay, spans, page_text, deadline)
     ties = Ties(lay, labels)
-    slots = find_slots(lay, datelines, labels, ties)
+    slots = find_slots(lay, datelines, labels, ties, deadline)
     loose = loose_labels(slots, labels)
     # a slot without a label of its own takes one found outside containers only as part of a list of
     # such slots (its neighbour shares its list); an article's lead beside a list takes none
     unlabelled = [slot for index, slot in enumerate(slots) if slot.label is None and _in_run(slots, index)]
-    after = [label_after(text, slot, loose, ties) for slot in unlabelled]
-    before = [label_before(text, slot, loose, ties) for slot in unlabelled]
+    after = [label_after(text, slot, loose, ties, deadline) for slot in unlabelled]
+    before = [label_before(text, slot, loose, ties, deadline) for slot in unlabelled]
     # the order the page uses gives more items a label; on a tie, the one with labels closer to the leads
     time_first = order_score(text, unlabelled, before, True) > order_score(text, unlabelled, after, False)
     for slot, lab in zip(unlabelled, before if time_first else after, strict=True):
         slot.label, slot.loose = lab, lab is not None
-    keep = {
-        index
-        for index, slot in enumerate(slots)
-        if slot.label is not None
-        and not (slot.container and too_much_text(text, slot))
-        and not _article_lead(lay, slots, index)
-    }
-    assign_titles(lay, slots, labels, time_first, keep)
+    deadline.check("matching labels to datelines")
+    keep = set()
+    for index, slot in enumerate(slots):
+        deadline.tick("matching labels to datelines")
+        if (
+            slot.label is not None
+            and not (slot.container and too_much_text(text, slot))
+            and not _article_lead(lay, slots, index)
+        ):
+            keep.add(index)
+    assign_titles(lay, slots, labels, time_first, keep, deadline)
     shared = _shared_links(lay, [slot for index, slot in enumerate(slots) if index in keep])
     stamps: dict[str, TimeStamp | None] = {}  # labels repeat ("1 uur geleden"): each is read once
-    items = [
-        _item(lay, slot, now, base_url, shared, stamps) for index, slot in enumerate(slots) if index in keep
-    ]
-    return [item for item in items if item is not None]
+    items = []
+    for index, slot in enumerate(slots):
+        if index in keep:
+            deadline.tick("building items")
+            item = _item(lay, slot, now, base_url, shared, stamps)
+            if item is not None:
+                items.append(item)
+    return items
 
 
 def _article_lead(lay: Layout, slots: list[Slot], index: int) -> bool:

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from parsers.deadline import NEVER, Deadline
 from parsers.identity import normalize_space
 from parsers.pages._layout import Layout
 from parsers.pages._shared import exact_datetime
@@ -56,22 +57,25 @@ class Labels:
         return [label for label in found if label.end <= last]
 
 
-def find_labels(lay: Layout, spans: list[tuple[int, int]], page_text: str) -> Labels:
+def find_labels(
+    lay: Layout, spans: list[tuple[int, int]], page_text: str, deadline: Deadline = NEVER
+) -> Labels:
     """The `<time datetime>` labels and the text labels at `spans` that no `<time>` overlaps and that stand
     in no sentence of `page_text` (the layout's text with its soft breaks as line breaks), in page order."""
     exact = []
     for start, end, value in lay.times:
+        deadline.tick("finding time labels")
         moment = exact_datetime(value)
         if moment is not None:
             label = normalize_space(lay.text[start:end]) or value.strip()
             exact.append(Label(start, end, label, moment, path_at(lay, start)))
     exact.sort(key=lambda lab: lab.start)
     exact_starts = [lab.start for lab in exact]
-    text_labels = [
-        Label(s, e, normalize_space(lay.text[s:e]), None, path_at(lay, s))
-        for s, e in spans
-        if not _overlaps(exact, exact_starts, s, e) and not in_sentence(page_text, s, e)
-    ]
+    text_labels = []
+    for s, e in spans:
+        deadline.tick("finding time labels")
+        if not _overlaps(exact, exact_starts, s, e) and not in_sentence(page_text, s, e):
+            text_labels.append(Label(s, e, normalize_space(lay.text[s:e]), None, path_at(lay, s)))
     return Labels(sorted(exact + text_labels, key=lambda lab: lab.start))
 
 

@@ -9,11 +9,14 @@ never reaches a dateline across one of them.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
+
+from parsers.deadline import NEVER, Deadline
 
 __all__ = ["STRIP", "Layout", "layout", "spans_within"]
 
@@ -38,6 +41,9 @@ _WALL_ROLES = _word_set(
     "navigation banner contentinfo complementary dialog alertdialog search region article feed menu menubar"
 )
 _BREAKS = frozenset({"br", "hr"})
+_NODES_PER_CHECK = 1024  # nodes between two looks at the deadline
+_LONG_NODE = 1 << 18  # characters of one text node collapsed between two looks at the deadline
+_WORD_END = re.compile(r"\S\s")
 _BREAKING = _BLOCKS | _BREAKS  # a line break before them
 _SECTIONING_MAIN = _SECTIONING | {"main"}
 _READ_ATTRIBUTES = frozenset(
@@ -68,6 +74,7 @@ class Layout:
     link_reach: list[int] = field(default_factory=list)  # the furthest end of the links up to each one
     heading_starts: list[int] = field(default_factory=list)  # start of each heading, as sorted
     titles: dict[tuple[int, int], str | None] = field(default_factory=dict)  # see `_titles.title_text`
+    boundary_list: list[int] = field(default_factory=list)  # `boundaries` in ascending order
 
     def links_at(self, point: int) -> list[int]:
         """The indices of the links whose text holds the offset `point` (start <= point < end), in order."""
@@ -96,7 +103,7 @@ class Layout:
         return "\n".join(pieces)
 
 
-def layout(root: LexborNode) -> Layout:
+def layout(root: LexborNode, deadline: Deadline = NEVER) -> Layout:
     """Flatten the tree under `root` into one text, in document order.
 
     One loop over the nodes lexbor yields, with everything in local variables: it runs once per node of the
@@ -114,7 +121,7 @@ def layout(root: LexborNode) -> Layout:
         lay.headings,
         lay.times,
     )
-    barriers = lay.barriers
+    barriers, boundary_list = lay.barriers, lay.boundary_list
     path: list[int] = []  # ids of the open elements
     opened: list[tuple[str, str | None, int]] = []  # their tag, href or datetime, and start
     skipping = 0  # open elements whose text does not count (svg, select...)
@@ -122,8 +129,13 @@ def layout(root: LexborNode) -> Layout:
     line: tuple[int, ...] | None = None  # the open elements every text node of the current line shares
     last = ""
     previous: tuple[int, ...] = ()  # the open elements of the previous text node
+    countdown = _NODES_PER_CHECK
 
     for node in root.traverse(include_text=True):
+        countdown -= 1
+        if not countdown:
+            countdown = _NODES_PER_CHECK
+            deadline.check("reading the page's text")
         parent = node.parent
         parent_id = parent.mem_id if parent is not None else None
         while path and path[-1] != parent_id:  # close the elements the node is not inside
@@ -160,11 +172,7 @@ def layout(root: LexborNode) -> Layout:
                     size += 1
                     last = " "
                 continue
-            chunk = " ".join(raw.split())  # whitespace runs become one space, at the edges too
-            if raw[0].isspace():
-                chunk = " " + chunk
-            if raw[-1].isspace():
-                chunk += " "
+            chunk = _collapse(raw) if len(raw) < _LONG_NODE else _collapse_long(raw, deadline)
             if last and last != "\n" and previous:
                 # Text of sibling elements ("<span>11:52</span><span>DEN HAAG") is two words even when the
                 # source glues them; text continuing a word in its parent or child ("<b>D</b>e") stays glued.
@@ -198,6 +206,7 @@ def layout(root: LexborNode) -> Layout:
             run_paths.append(here)
             previous = here
             boundaries.add(first)
+            boundary_list.append(first)  # ascending: each text node adds at least one character
             append(chunk)
             size += len(chunk)
             last = chunk[-1]
@@ -255,6 +264,29 @@ def layout(root: LexborNode) -> Layout:
         lay.link_reach.append(reach)
     lay.heading_starts = [s for s, _ in headings]
     return lay
+
+
+def _collapse(raw: str) -> str:
+    """Every run of whitespace as one space, at the edges too ("\n  Kop\t" -> " Kop ")."""
+    chunk = " ".join(raw.split())
+    if raw[0].isspace():
+        chunk = " " + chunk
+    if raw[-1].isspace():
+        chunk += " "
+    return chunk
+
+
+def _collapse_long(raw: str, deadline: Deadline) -> str:
+    """`_collapse` of a text node of megabytes (a whole list in one node), a piece at a time with a look at
+    the deadline between pieces; each piece ends before a run of whitespace, so the pieces join up."""
+    pieces, start = [], 0
+    while start < len(raw):
+        cut = _WORD_END.search(raw, start + _LONG_NODE)
+        end = cut.start() + 1 if cut else len(raw)
+        pieces.append(_collapse(raw[start:end]))
+        start = end
+        deadline.check("reading the page's text")
+    return "".join(pieces)
 
 
 def _wall_role(role: str | None) -> bool:

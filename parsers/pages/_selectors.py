@@ -8,6 +8,7 @@ from datetime import datetime
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from parsers.datelines import match_dateline
+from parsers.deadline import NEVER, Deadline
 from parsers.errors import SelectorError
 from parsers.identity import canonical_url, content_hash, normalize_space, text_uid
 from parsers.models import Item
@@ -41,10 +42,13 @@ def check_selectors(selectors: Selectors) -> None:
             raise SelectorError(f"invalid CSS selector for {name}: {selector!r}") from exc
 
 
-def selector_items(root: LexborNode, sel: Selectors, now: datetime, base_url: str | None) -> list[Item]:
+def selector_items(
+    root: LexborNode, sel: Selectors, now: datetime, base_url: str | None, deadline: Deadline = NEVER
+) -> list[Item]:
     """An item per `sel.item` element under `root` that holds any text, in page order."""
     items: list[Item] = []
     for node in root.css(sel.item):
+        deadline.tick("reading the selected items")
         title_node = node.css_first(sel.title) if sel.title else None
         lead_node = node.css_first(sel.lead) if sel.lead else None
         time_node = node.css_first(sel.time) if sel.time else None

@@ -14,6 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from parsers.datelines import Dateline
+from parsers.deadline import NEVER, Deadline
 from parsers.pages._labels import Label, Labels, path_at
 from parsers.pages._layout import Layout
 from parsers.pages._shared import READ_MORE
@@ -56,15 +57,19 @@ class Slot:
     released: Label | None = None  # a label glued before the dateline in its own element (see above)
 
 
-def find_slots(lay: Layout, datelines: list[Dateline], labels: Labels, ties: Ties) -> list[Slot]:
+def find_slots(
+    lay: Layout, datelines: list[Dateline], labels: Labels, ties: Ties, deadline: Deadline = NEVER
+) -> list[Slot]:
     """A slot per dateline, labelled when its container holds a label tied to it."""
     text = lay.text
     paths = [path_at(lay, d.start) for d in datelines]
     slots: list[Slot] = []
     for i, dateline in enumerate(datelines):
+        deadline.tick("matching labels to datelines")
         gap_end = datelines[i + 1].start if i + 1 < len(datelines) else len(text)
-        line_end = text.find("\n", dateline.end)
-        stop = min(gap_end, line_end if line_end >= 0 else len(text), _element_end(lay, paths[i], dateline))
+        limit = min(gap_end, _element_end(lay, paths[i], dateline))
+        line_end = text.find("\n", dateline.end, limit)  # never past the limit: glued lists have no lines
+        stop = line_end if line_end >= 0 else limit
         following = labels.first_from(dateline.end)
         if following < len(labels) and labels.items[following].start < stop:
             stop = labels.items[following].start  # "...aanstoot aan.8 minuten geledenNetanyahu dreigtMEITAR"
@@ -174,9 +179,12 @@ def loose_labels(slots: list[Slot], labels: Labels) -> Labels:
     return Labels([lab for lab in labels if id(lab) not in taken])
 
 
-def label_after(text: str, slot: Slot, labels: Labels, ties: Ties) -> Label | None:
+def label_after(
+    text: str, slot: Slot, labels: Labels, ties: Ties, deadline: Deadline = NEVER
+) -> Label | None:
     """The first label tied to the slot after its lead, when little but filler lies between them."""
     for at in range(labels.first_from(slot.lead_end), len(labels)):
+        deadline.tick("matching labels to datelines")
         lab = labels.items[at]
         if lab.end > slot.gap_end or _filler_in(text, slot.lead_end, lab.start) > _MAX_FILLER:
             return None
@@ -185,9 +193,12 @@ def label_after(text: str, slot: Slot, labels: Labels, ties: Ties) -> Label | No
     return None
 
 
-def label_before(text: str, slot: Slot, labels: Labels, ties: Ties) -> Label | None:
+def label_before(
+    text: str, slot: Slot, labels: Labels, ties: Ties, deadline: Deadline = NEVER
+) -> Label | None:
     """The last label tied to the slot before its dateline, when little but filler lies between them."""
     for at in range(labels.first_from(slot.dateline.start) - 1, -1, -1):
+        deadline.tick("matching labels to datelines")
         lab = labels.items[at]
         if lab.start < slot.gap_start or _filler_in(text, lab.end, slot.dateline.start) > _MAX_FILLER:
             return None

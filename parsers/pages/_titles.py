@@ -19,8 +19,10 @@ between one item's label and the next dateline ("Delen", a list heading) would p
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 
+from parsers.deadline import NEVER, Deadline
 from parsers.identity import fold, normalize_space
 from parsers.pages._labels import Labels
 from parsers.pages._layout import Layout, spans_within
@@ -36,11 +38,19 @@ _LONGEST = 300
 _NO_TITLE = re.compile(r"(?i:foto|beeld|photo|image|bron|source|credit)s?\s*:|©|.*:\s*$", re.DOTALL)
 
 
-def assign_titles(lay: Layout, slots: list[Slot], labels: Labels, time_first: bool, items: set[int]) -> None:
+def assign_titles(
+    lay: Layout,
+    slots: list[Slot],
+    labels: Labels,
+    time_first: bool,
+    items: set[int],
+    deadline: Deadline = NEVER,
+) -> None:
     """Fill in `slot.title` for the slots at the indices `items` (those that become items)."""
     blocks: dict[int, list[tuple[int, int]]] = {}
     between: set[int] = set()  # slots whose title comes from the text between items, not their container
     for index in sorted(items):
+        deadline.tick("finding titles")
         slot = slots[index]
         start = _loose_start(slot, slots[index - 1] if index else None, time_first) if slot.loose else None
         if start is not None:
@@ -55,7 +65,9 @@ def assign_titles(lay: Layout, slots: list[Slot], labels: Labels, time_first: bo
             first = start if start is not None else (slot.container[0] if slot.container else None)
             if first is not None:
                 blocks[index] = _blocks(lay, first, slot.dateline.start, labels)
-    _drop_repeated(lay, blocks)
+    deadline.check("finding titles")
+    _drop_repeated(lay, blocks, deadline)
+    deadline.check("finding titles")
     for index in sorted(items):
         slot = slots[index]
         if slot.title is None and blocks.get(index):
@@ -134,7 +146,7 @@ def _blocks(lay: Layout, start: int, end: int, labels: Labels) -> list[tuple[int
     found = []
     for s, e in pieces:
         s, e = _strip(text, s, e)
-        s = _after_kickers(text, s, e, lay.boundaries)
+        s = _after_kickers(text, s, e, lay.boundary_list)
         same_line = "\n" not in text[e:end] and not any(e <= cut for cut, _ in cuts)
         if e <= s or (same_line and end not in lay.boundaries and not _glued(text, e, end)):
             continue  # text on the dateline's own line is a title only when the dateline opens a new node
@@ -155,7 +167,7 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _after_kickers(text: str, start: int, end: int, boundaries: set[int]) -> int:
+def _after_kickers(text: str, start: int, end: int, boundaries: list[int]) -> int:
     """Skip text nodes in capitals that open a block ("<span>ANP</span> <span>Titel</span>")."""
     at = _first_node_end(start, end, boundaries)
     while at < end and not any(ch.islower() for ch in text[start:at]):
@@ -164,9 +176,10 @@ def _after_kickers(text: str, start: int, end: int, boundaries: set[int]) -> int
     return start
 
 
-def _first_node_end(start: int, end: int, boundaries: set[int]) -> int:
-    """Where the next text node after the one at `start` begins, or `end`."""
-    return next((at for at in range(start + 1, end) if at in boundaries), end)
+def _first_node_end(start: int, end: int, boundaries: list[int]) -> int:
+    """Where the next text node after the one at `start` begins, or `end` (`boundaries` ascending)."""
+    at = bisect_right(boundaries, start)
+    return boundaries[at] if at < len(boundaries) and boundaries[at] < end else end
 
 
 def _reads_as_title(lay: Layout, span: tuple[int, int]) -> bool:
@@ -179,31 +192,36 @@ def _reads_as_title(lay: Layout, span: tuple[int, int]) -> bool:
     )
 
 
-def _key(text: str, start: int, end: int) -> str:
-    return fold(normalize_space(text[start:end]))
-
-
-def _drop_repeated(lay: Layout, blocks: dict[int, list[tuple[int, int]]]) -> None:
+def _drop_repeated(lay: Layout, blocks: dict[int, list[tuple[int, int]]], deadline: Deadline = NEVER) -> None:
     """Remove the text that stands before more than one item (kickers, categories, share buttons): whole
     blocks, and the text nodes that open a block ("<span>Buitenland</span> <span>Titel</span>")."""
-    text = lay.text
+    text, boundaries = lay.text, lay.boundary_list
+    keys: dict[tuple[int, int], str] = {}  # each span's text, folded once
+
+    def key(start: int, end: int) -> str:
+        found = keys.get((start, end))
+        if found is None:
+            found = keys[start, end] = fold(normalize_space(text[start:end]))
+        return found
+
     for _ in range(3):
-        openers = Counter(
-            key
-            for spans in blocks.values()
-            for key in {_key(text, s, _first_node_end(s, e, lay.boundaries)) for s, e in spans}
-        )
+        openers: Counter[str] = Counter()
+        for spans in blocks.values():
+            deadline.tick("finding titles")
+            openers.update({key(s, _first_node_end(s, e, boundaries)) for s, e in spans})
         trimmed = False
         for index, spans in blocks.items():
+            deadline.tick("finding titles")
             kept = []
             for s, e in spans:
-                at = _first_node_end(s, e, lay.boundaries)
-                if at < e and openers[_key(text, s, at)] > 1:
+                at = _first_node_end(s, e, boundaries)
+                if at < e and openers[key(s, at)] > 1:
                     s, trimmed = _strip(text, at, e)[0], True
                 kept.append((s, e))
             blocks[index] = kept
         if not trimmed:
             break
-    seen = Counter(key for spans in blocks.values() for key in {_key(text, s, e) for s, e in spans})
+    seen = Counter(k for spans in blocks.values() for k in {key(s, e) for s, e in spans})
     for index, spans in blocks.items():
-        blocks[index] = [span for span in spans if seen[_key(text, *span)] < 2 and _reads_as_title(lay, span)]
+        deadline.tick("finding titles")
+        blocks[index] = [span for span in spans if seen[key(*span)] < 2 and _reads_as_title(lay, span)]
