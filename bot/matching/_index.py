@@ -11,9 +11,9 @@ Compact on purpose: the index keeps no `Subscription` and no object per subscrip
 sources are interned, so every record and every table shares one string per distinct value; an id filed once
 under a key is stored as the bare int, more than once in an `array` of 4-byte ints (8 if an id needs it).
 What it holds is about 250 bytes per subscription plus about 300 per distinct pattern (most of that the
-automaton's nodes); `benchmarks/bench_matching.py` measures it. The index keeps none of the subscriptions it
-is given, so build it from a generator where you can: a list of them all, alive during the build, raises
-the peak and leaves the allocator holding memory the index does not use.
+automaton's nodes); `benchmarks/bench_matching.py` measures it. The index keeps no object of the
+subscriptions it is given (not even their ids), so a list of them can be freed whole after the build; a
+generator keeps the peak down as well.
 
 The automaton is built by the constructor and by `rebuild`. After that, changes never rebuild it at once:
 the maps change on `add`, `remove` and `replace`, a pattern the automaton lacks is searched on its own
@@ -251,7 +251,10 @@ class MatchIndex:
         return number
 
     def _add(self, sub: Subscription, building: _Interning | None) -> None:
-        sub_id = sub.id
+        # A new int object: the index keeps nothing of the caller's, so a list of subscriptions it was built
+        # from can be freed whole (pymalloc returns an arena only once every object in it is gone; the ids
+        # alone kept half a kilobyte per subscription of a dropped list in memory).
+        sub_id = sub.id + 0
         if sub_id in self._records:
             raise ValueError(f"subscription {sub_id} is already in the index; use replace()")
         record = () if sub.paused else self._record(sub, building)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from bot.filters import parse_keywords
@@ -291,6 +293,23 @@ def test_stats_count_filings_per_source_and_paused_subscriptions() -> None:
     )
     assert 5 in index and len(index) == 5
     assert index.match(UA_ITEM, "nos") == [1, 2, 3, 4]
+
+
+def test_the_index_keeps_no_object_of_the_subscriptions_it_files() -> None:
+    """So that the list an index was built from can be freed whole (see the `_index` docstring)."""
+    subscriptions = [
+        sub(2**40 + n, include=("kyiv", "gaza*"), exclude=("sport",), countries=("UA",), sources=("nos",))
+        for n in range(3)
+    ]
+    parts = [
+        part for s in subscriptions for part in (s, s.id, *s.include, *s.exclude, *s.countries, *s.sources)
+    ]
+    counts = [sys.getrefcount(part) for part in parts]
+    index = MatchIndex(subscriptions[:2])
+    index.add(subscriptions[2])
+    index.replace(subscriptions[0])
+    assert index.match(UA_ITEM, "nos") == []  # excluded by "sport"
+    assert [sys.getrefcount(part) for part in parts] == counts
 
 
 # --- explanations ----------------------------------------------------------------------------------------
