@@ -187,9 +187,15 @@ def _ago_at(text: str, at: int, end: int, stop: int) -> re.Match[str] | None:
     """The "N units geleden/ago" label whose last word is `text[at:end]`, if any.
 
     Such a label ends with its anchor, so the scan stops there: what follows only decides whether the label
-    runs on into a word, and the match found is checked again against the whole window.
+    runs on into a word, and the match found is checked again against the whole window. It starts in one of
+    the three words before the anchor ("8 minuten", "8min", "a few seconds"), so the scan starts there.
     """
+    if not text[at - 1 : at].isspace():
+        return None  # "Chicago", "dagorde": the anchor is no word of its own
     pos = max(0, at - _REACH)
+    words = text[pos:at].rsplit(None, 3)
+    if len(words) == 4:
+        pos += len(words[0])
     while True:
         match = _AGO_SCAN.search(text, pos, end)
         if match is None:

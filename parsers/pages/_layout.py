@@ -18,7 +18,7 @@ from selectolax.lexbor import LexborNode
 
 from parsers.deadline import NEVER, Deadline
 
-__all__ = ["STRIP", "Layout", "layout", "spans_within"]
+__all__ = ["STRIP", "Layout", "common_depth", "layout", "spans_within"]
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -196,12 +196,12 @@ def layout(root: LexborNode, deadline: Deadline = NEVER) -> Layout:
                 line = here
             elif len(line) <= len(here):
                 if here[: len(line)] != line:
-                    line = line[: _shared(line, here)]
+                    line = line[: common_depth(line, here)]
             elif line[: len(here)] == here:
                 openers.add(first)  # "<p><b>Storm</b> DOMBURG - ...": only a child's text before it
                 line = here
             else:
-                line = line[: _shared(line, here)]
+                line = line[: common_depth(line, here)]
             run_starts.append(size)
             run_paths.append(here)
             previous = here
@@ -300,11 +300,13 @@ def spans_within(starts: list[int], spans: list[tuple[int, int]], first: int, la
             yield at
 
 
-def _shared(a: tuple[int, ...], b: tuple[int, ...]) -> int:
-    """How many open elements `a` and `b` share, from the root."""
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
+def common_depth(a: tuple[int, ...], b: tuple[int, ...]) -> int:
+    """How many open elements the paths `a` and `b` share, from the root.
+
+    Both are stacks of the same tree, so one element at the same depth means the same elements above it:
+    the walk goes up from the deeper end, where paths of neighbouring text nodes part.
+    """
+    depth = min(len(a), len(b))
+    while depth and a[depth - 1] != b[depth - 1]:
+        depth -= 1
+    return depth

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from parsers.datelines import Dateline
 from parsers.deadline import NEVER, Deadline
 from parsers.pages._labels import Label, Labels, path_at
-from parsers.pages._layout import Layout
+from parsers.pages._layout import Layout, common_depth
 from parsers.pages._shared import READ_MORE
 from parsers.pages._ties import Ties
 
@@ -64,6 +64,7 @@ def find_slots(
     text = lay.text
     paths = [path_at(lay, d.start) for d in datelines]
     slots: list[Slot] = []
+    preceding = 0  # how many open elements this dateline shares with the one before
     for i, dateline in enumerate(datelines):
         deadline.tick("matching labels to datelines")
         gap_end = datelines[i + 1].start if i + 1 < len(datelines) else len(text)
@@ -74,10 +75,9 @@ def find_slots(
         if following < len(labels) and labels.items[following].start < stop:
             stop = labels.items[following].start  # "...aanstoot aan.8 minuten geledenNetanyahu dreigtMEITAR"
         lead_end = _trim_lead(text, dateline.end, stop, labels)
-        depth = max(
-            _common(paths[i], paths[i - 1]) if i else 0,
-            _common(paths[i], paths[i + 1]) if i + 1 < len(datelines) else 0,
-        )
+        following = common_depth(paths[i], paths[i + 1]) if i + 1 < len(datelines) else 0
+        depth = max(preceding, following)
+        preceding = following
         container = lay.ranges.get(paths[i][depth]) if depth < len(paths[i]) else None
         scope = lay.ranges.get(paths[i][depth - 1]) if depth else None
         gap_start = slots[-1].lead_end if slots else 0
@@ -141,15 +141,6 @@ def _enclosing(lay: Layout, path: tuple[int, ...], label: Label) -> tuple[int, i
         if first <= label.start and label.end <= last:
             return first, last
     return None
-
-
-def _common(a: tuple[int, ...], b: tuple[int, ...]) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
 
 
 def _trim_lead(text: str, start: int, end: int, labels: Labels) -> int:

@@ -9,7 +9,7 @@ label's side may not be a block of several labels on several lines (another list
 from __future__ import annotations
 
 from parsers.pages._labels import Label, Labels
-from parsers.pages._layout import Layout
+from parsers.pages._layout import Layout, common_depth
 
 __all__ = ["Ties"]
 
@@ -24,7 +24,7 @@ class Ties:
 
     def tied(self, label: Label, path: tuple[int, ...]) -> bool:
         """Whether `label` may belong to the dateline whose text node sits inside the elements `path`."""
-        shared = _shared(label.path, path)
+        shared = common_depth(label.path, path)
         barriers = self._lay.barriers
         if any(ident in barriers for ident in label.path[shared:]) or any(
             ident in barriers for ident in path[shared:]
@@ -42,12 +42,3 @@ class Ties:
             known = len(two) == 2 and self._lay.text.find("\n", two[0].end, two[1].start) >= 0
             self._lists[ident] = known
         return known
-
-
-def _shared(a: tuple[int, ...], b: tuple[int, ...]) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
