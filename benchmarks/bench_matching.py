@@ -17,11 +17,13 @@ country-only, a few in mode `all`, a few limited to sources, a fifth with an exc
   the clock starts, and the loop only compares. Timed on a sample of the items (as many as fit in a time
   budget); the ratio is the naive median over the index's median on those same items, and the answers are
   checked to be equal.
-- **memory** (10k and 100k): each size in a fresh subprocess. It reads the subscriptions from JSON (so every
-  string is a separate object, as rows from SQLite are), builds the index, drops the list and reports the
-  process RSS (`/proc/self/statm`) before and after, the peak RSS, and per subscription the RSS growth and
-  the bytes `tracemalloc` sees the index hold (a second build under `tracemalloc`). The RSS growth includes
-  what the freed list leaves behind in the allocator; the traced figure is the index alone.
+- **memory** (10k and 100k): three fresh subprocesses per size, each holding the subscriptions as rows of JSON
+  text (every string a separate object once parsed, as from SQLite) and reporting the process RSS
+  (`/proc/self/statm`) before and after the build and the peak between (VmHWM): *streamed* builds from a
+  generator that parses one row at a time (as `db.query` yields them), *from a list* parses every row first
+  and drops the list after the build (as `list_active_subscriptions` does today: a higher peak, and whatever
+  the freed list leaves in the allocator), *traced* builds streamed under `tracemalloc` and reports the bytes
+  the index holds. The subprocesses import `bot.matching` only; the whole bot imports about 55 MB more.
 """
 
 from __future__ import annotations
