@@ -84,9 +84,15 @@ def match_dateline(text: str, pos: int = 0) -> Dateline | None:
     match = _DATELINE.match(text, pos)
     if match is None:
         return None
-    place = normalize_space(match.group("place"))
+    place = match.group("place")
+    if "  " in place or "\u00a0" in place:  # a place opens and ends with a word: only these need work
+        place = normalize_space(place)
     raw_agencies = match.group("agencies")
-    agencies = tuple(normalize_space(a) for a in raw_agencies.split("/")) if raw_agencies else ()
+    agencies = (
+        tuple(a if a.isalnum() else normalize_space(a) for a in raw_agencies.split("/"))
+        if raw_agencies
+        else ()
+    )
     letters = place.translate(_PLACE_MARKS)
     if (len(letters) if letters.isalpha() else sum(ch.isalpha() for ch in place)) < 2:
         return None

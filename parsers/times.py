@@ -97,6 +97,7 @@ _ANCHORS = {"geleden": _AGO_SCAN, "ago": _AGO_SCAN, "vor": _VOR_SCAN, "gisteren"
 _ANCHORS |= {"yesterday": _DAY_SCAN, "gestern": _DAY_SCAN, "zojuist": _JUST_SCAN, "zo-even": _JUST_SCAN}
 _ANCHORS |= {"zoeven": _JUST_SCAN, "zoëven": _JUST_SCAN, "just now": _JUST_SCAN, "gerade eben": _JUST_SCAN}
 _REACH = 40  # no label starts further before its anchor or ends further after it
+_LONG_TEXT = 1 << 16  # a text long enough to look at the deadline before each scan of it
 _LAST_WORD = re.compile(r"(\w+)[\s,]*$")
 _AM_PM = re.compile(r"\s*(?i:am|pm|a\.m\.|p\.m\.)(?!\w)")
 _EDGE = " \t\n\r\u00a0·•|–—-:,()[]"
@@ -153,8 +154,10 @@ def _candidates(text: str, deadline: Deadline) -> list[re.Match[str]]:
     lower = text.replace("\u0130", "I").lower() if "\u0130" in text else text.lower()
     found: list[re.Match[str]] = []
     size = len(text)
+    long = size > _LONG_TEXT
     for word, scanner in _ANCHORS.items():
-        deadline.check("finding time labels")  # each word is one scan of the whole text
+        if long:
+            deadline.check("finding time labels")  # each word is one scan of the whole text
         at = lower.find(word)
         while at >= 0:
             deadline.tick("finding time labels")

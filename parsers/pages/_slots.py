@@ -174,8 +174,8 @@ def label_after(
     text: str, slot: Slot, labels: Labels, ties: Ties, deadline: Deadline = NEVER
 ) -> Label | None:
     """The first label tied to the slot after its lead, when little but filler lies between them."""
+    deadline.tick("matching labels to datelines")
     for at in range(labels.first_from(slot.lead_end), len(labels)):
-        deadline.tick("matching labels to datelines")
         lab = labels.items[at]
         if lab.end > slot.gap_end or _filler_in(text, slot.lead_end, lab.start) > _MAX_FILLER:
             return None
@@ -188,8 +188,8 @@ def label_before(
     text: str, slot: Slot, labels: Labels, ties: Ties, deadline: Deadline = NEVER
 ) -> Label | None:
     """The last label tied to the slot before its dateline, when little but filler lies between them."""
+    deadline.tick("matching labels to datelines")
     for at in range(labels.first_from(slot.dateline.start) - 1, -1, -1):
-        deadline.tick("matching labels to datelines")
         lab = labels.items[at]
         if lab.start < slot.gap_start or _filler_in(text, lab.end, slot.dateline.start) > _MAX_FILLER:
             return None

@@ -26,9 +26,7 @@ class Ties:
         """Whether `label` may belong to the dateline whose text node sits inside the elements `path`."""
         shared = common_depth(label.path, path)
         barriers = self._lay.barriers
-        if any(ident in barriers for ident in label.path[shared:]) or any(
-            ident in barriers for ident in path[shared:]
-        ):
+        if not (barriers.isdisjoint(label.path[shared:]) and barriers.isdisjoint(path[shared:])):
             return False
         return shared >= len(label.path) or not self._is_list(label.path[shared])
 
