@@ -38,7 +38,7 @@ from storage.models import ItemEvent
 from storage.outbox import prune_outbox
 from storage.prune import prune_items
 from storage.sources import upsert_source
-from storage.subscriptions import get_subscription, list_active_subscriptions
+from storage.subscriptions import get_subscription, iter_active_subscriptions
 from storage.transactions import transaction
 
 __all__ = [
@@ -114,7 +114,7 @@ async def poll_once(
     async with _opened(db_path) as store, make_client() as client:
         try:
             await store.run(upsert_source, source.name, shown, source.kind)
-            index = MatchIndex(await store.run(list_active_subscriptions))
+            index = await store.run(build_index)
             poller = Poller(store=store, client=client, clock=_utcnow, index=index, labels_at=now)
             report = await poller.poll(source, baseline=baseline)
         except StorageError as exc:
@@ -188,7 +188,7 @@ async def _run(
     ):
         for source in settings.sources:
             await store.run(upsert_source, source.name, mask_url(source.url), source.kind)
-        index = MatchIndex(await store.run(list_active_subscriptions))
+        index = await store.run(build_index)
         poller = Poller(store=store, client=client, clock=clock, fetch_settings=settings.fetch, index=index)
         scheduler: PollScheduler | None = None
         running_platforms: dict[str, PlatformRuntime] = {}
@@ -326,6 +326,12 @@ async def _start_platforms(
         stack.push_async_callback(runtime.stop)
         runtimes[platform.name] = runtime
     return runtimes
+
+
+def build_index(db: Database) -> MatchIndex:
+    """The match index of every active subscription, built on the database thread (the thread that uses it),
+    one row at a time (the whole list never sits in memory beside the index)."""
+    return MatchIndex(iter_active_subscriptions(db))
 
 
 def report_status(status: StatusPrinter, report: PollReport, interval: float | None = None) -> None:

@@ -8,7 +8,7 @@ and country lists are kept as the user typed them (JSON arrays); the matcher nor
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, get_args
 
@@ -23,6 +23,7 @@ from storage.transactions import write_scope
 __all__ = [
     "delete_subscription",
     "get_subscription",
+    "iter_active_subscriptions",
     "list_active_subscriptions",
     "set_subscription",
 ]
@@ -100,8 +101,13 @@ def list_active_subscriptions(db: Database) -> list[Subscription]:
     Subscriptions of paused destinations are included with `paused=True` (the matcher skips them and can
     explain why); those of disabled destinations are left out.
     """
-    rows = db.query(f"{_SELECT} WHERE d.disabled_reason IS NULL ORDER BY s.id")
-    return [_from_row(row) for row in rows]
+    return list(iter_active_subscriptions(db))
+
+
+def iter_active_subscriptions(db: Database) -> Iterator[Subscription]:
+    """`list_active_subscriptions` one row at a time, so a `MatchIndex` is built without the whole list."""
+    for row in db.query(f"{_SELECT} WHERE d.disabled_reason IS NULL ORDER BY s.id"):
+        yield _from_row(row)
 
 
 def _from_row(row: dict[str, Any]) -> Subscription:
