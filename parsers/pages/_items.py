@@ -44,6 +44,8 @@ def text_items(
     lay = layout(root, deadline)
     text = lay.text
     spans = find_time_labels(text, deadline=deadline)
+    if not spans and not lay.times:
+        return []  # no item without a label: an article with a dateline and no list
     page_text = lay.dateline_text()
     datelines = find_datelines(
         page_text, boundaries=lay.boundaries, labels=spans, openers=lay.openers, deadline=deadline
