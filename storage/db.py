@@ -20,6 +20,7 @@ __all__ = [
     "DEFAULT_DB_PATH",
     "open_db",
     "require_transaction",
+    "set_busy_timeout",
     "transaction",
     "write_scope",
 ]
@@ -82,3 +83,10 @@ def _why(exc: sqlite3.OperationalError) -> str:
     if "readonly" in text or "read-only" in text:
         return "the database (or its folder) is read-only"
     return text
+
+
+def set_busy_timeout(db: Database, seconds: float) -> None:
+    """How long this connection waits for another connection's lock before "database is locked"."""
+    if not seconds >= 0:
+        raise ValueError(f"a busy timeout is at least 0 seconds, got {seconds!r}")
+    db.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")

@@ -22,7 +22,7 @@ idempotent. The row keeps a JSON snapshot of the event, so delivery never reads 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, get_args
@@ -32,7 +32,7 @@ from sqlite_utils import Database
 from storage.destinations import destination_from_row
 from storage.errors import InvalidArgument
 from storage.models import Destination, ItemEvent, OutboxRow, OutboxStatus
-from storage.rows import item_fields, item_from_fields, require_aware, ts_parse, ts_text
+from storage.rows import item_fields, item_from_fields, require_aware, ts_text
 from storage.transactions import require_transaction, write_scope
 
 __all__ = [
@@ -42,22 +42,26 @@ __all__ = [
     "Enqueued",
     "MatchLookup",
     "OutboxQueue",
+    "claim_pending",
     "claim_rows",
     "earlier_ref",
     "enqueue_alerts",
     "event_from_json",
     "event_to_json",
     "in_flight_count",
+    "in_flight_destinations",
     "list_outbox",
     "mark_final",
     "mark_retry",
     "mark_sent",
+    "mark_sent_each",
     "outbox_counts",
     "outbox_queues",
     "pending_count",
     "pending_rows",
     "prune_outbox",
     "recover_interrupted",
+    "release_orphans",
     "release_rows",
 ]
 
@@ -65,6 +69,7 @@ FINAL_STATUSES: tuple[OutboxStatus, ...] = ("sent", "failed", "expired", "droppe
 REASON_DIGEST = "digest"
 REASON_IGNORED_EDIT = "edited at the source; this destination ignores edits"
 INTERRUPTED = "interrupted while sending (restart); the platform may have it already"
+ORPHANED = "left in sending with no worker to finish it; the platform may have it already"
 
 # Subscription ids per event: a map keyed by (source, uid), or a function (e.g. a MatchIndex lookup).
 MatchLookup = Mapping[tuple[str, str], Iterable[int]] | Callable[[ItemEvent], Iterable[int]]
@@ -157,7 +162,8 @@ def outbox_queues(db: Database, *, platform: str) -> list[OutboxQueue]:
     must hold, whether the message belongs to a running worker or was left behind by a crash (then
     `recover_interrupted` frees it).
     """
-    rows = db.query(
+    rows = _query(
+        db,
         """
         SELECT d.*, q.head_id, q.waiting, o.next_attempt_at AS head_due
         FROM (
@@ -186,7 +192,8 @@ def outbox_queues(db: Database, *, platform: str) -> list[OutboxQueue]:
 def pending_rows(db: Database, destination_id: int, *, limit: int) -> list[OutboxRow]:
     """The oldest `limit` pending rows of one destination, in queue order."""
     _check_limit(limit)
-    rows = db.query(
+    rows = _query(
+        db,
         f"{_SELECT} WHERE o.destination_id = ? AND o.status = 'pending' ORDER BY o.id LIMIT ?",
         [destination_id, limit],
     )
@@ -230,8 +237,46 @@ def claim_rows(db: Database, ids: Sequence[int], *, now: datetime) -> list[Outbo
         return [
             _from_row(row)
             for chunk in _chunks(sorted(claimed))
-            for row in db.query(f"{_SELECT} WHERE o.id IN ({_marks(chunk)}) ORDER BY o.id", chunk)
+            for row in _query(db, f"{_SELECT} WHERE o.id IN ({_marks(chunk)}) ORDER BY o.id", chunk)
         ]
+
+
+def claim_pending(db: Database, ids: Sequence[int], *, now: datetime) -> int:
+    """Mark the still-pending rows among `ids` as `sending` (one more attempt); how many were claimed.
+
+    The caller already holds the rows as read in the same transaction (`claim_rows` reads them back).
+    """
+    stamp = ts_text(now, "now")
+    return _transition(
+        db, ids, "pending", "status = 'sending', attempts = attempts + 1, last_attempt_at = ?", [stamp]
+    )
+
+
+def in_flight_destinations(db: Database, destination_ids: Sequence[int]) -> set[int]:
+    """Which of these destinations have a row in `sending`."""
+    found: set[int] = set()
+    for chunk in _chunks(destination_ids):
+        found.update(
+            row[0]
+            for row in db.execute(
+                f"SELECT DISTINCT destination_id FROM outbox WHERE status = 'sending' "
+                f"AND destination_id IN ({_marks(chunk)})",
+                chunk,
+            ).fetchall()
+        )
+    return found
+
+
+def mark_sent_each(db: Database, sent: Sequence[tuple[int, str | None, str, datetime]]) -> int:
+    """`mark_sent` for many rows at once, each with its own (row id, ref, reason, when); how many changed."""
+    params = [(_reason(reason), ref, ts_text(at, "at"), row_id) for row_id, ref, reason, at in sent]
+    with write_scope(db):
+        cursor = db.conn.executemany(
+            "UPDATE outbox SET status = 'sent', reason = ?, sent_ref = ?, finished_at = ?, last_error = NULL "
+            "WHERE id = ? AND status = 'sending'",
+            params,
+        )
+    return cursor.rowcount
 
 
 def mark_sent(db: Database, ids: Sequence[int], *, ref: str | None, reason: str, now: datetime) -> int:
@@ -305,6 +350,29 @@ def recover_interrupted(db: Database, *, now: datetime) -> int:
     return cursor.rowcount
 
 
+def release_orphans(db: Database, *, platform: str, keep: Collection[int] = ()) -> int:
+    """Put the `sending` rows of `platform` that nobody is sending (all but `keep`) back to `pending`.
+
+    For a delivery worker that owns the rows in `keep` and knows no other process delivers for `platform`: a row
+    it does not own was left behind (a crash, or a worker that lost track of it) and would hold its
+    destination's queue forever. As after a restart, the message may go out twice.
+    """
+    orphans = [
+        row[0]
+        for row in db.execute(
+            """
+            SELECT o.id FROM outbox o JOIN destinations d ON d.id = o.destination_id
+            WHERE o.status = 'sending' AND d.platform = ?
+            """,
+            [platform],
+        ).fetchall()
+        if row[0] not in keep
+    ]
+    if not orphans:  # the usual case: nothing to write
+        return 0
+    return _transition(db, orphans, "sending", "status = 'pending', last_error = ?", [ORPHANED])
+
+
 def earlier_ref(
     db: Database, destination_id: int, source: str, uid: str, *, before_version: int
 ) -> str | None:
@@ -335,7 +403,8 @@ def list_outbox(
     _check_limit(limit)
     if status is not None and status not in get_args(OutboxStatus):
         raise InvalidArgument(f"unknown outbox status {status!r}")
-    rows = db.query(
+    rows = _query(
+        db,
         f"""{_SELECT}
         WHERE (:status IS NULL OR o.status = :status) AND (:dest IS NULL OR d.key = :dest)
         ORDER BY o.id DESC LIMIT :limit
@@ -389,6 +458,15 @@ def event_from_json(text: str) -> ItemEvent:
 _SELECT = "SELECT o.*, d.key AS destination_key FROM outbox o JOIN destinations d ON d.id = o.destination_id"
 
 
+def _query(db: Database, sql: str, params: Sequence[Any] | dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Rows as dicts, like `db.query` without the savepoint sqlite-utils puts around each query (three
+    statements instead of one: the delivery loop reads a destination's queue per message)."""
+    cursor = db.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    for values in cursor:
+        yield dict(zip(names, values, strict=True))
+
+
 def _from_row(row: dict[str, Any]) -> OutboxRow:
     return OutboxRow(
         id=row["id"],
@@ -401,8 +479,8 @@ def _from_row(row: dict[str, Any]) -> OutboxRow:
         attempts=row["attempts"],
         reason=row["reason"],
         last_error=row["last_error"],
-        last_attempt_at=ts_parse(row["last_attempt_at"]),
-        finished_at=ts_parse(row["finished_at"]),
+        last_attempt_at=_ts_or_none(row["last_attempt_at"]),
+        finished_at=_ts_or_none(row["finished_at"]),
         sent_ref=row["sent_ref"],
         plain=bool(row["plain"]),
         as_new=bool(row["as_new"]),
@@ -413,7 +491,8 @@ def _targets(db: Database, sub_ids: set[int]) -> dict[int, dict[str, Any]]:
     found: dict[int, dict[str, Any]] = {}
     ordered = sorted(sub_ids)
     for chunk in _chunks(ordered):
-        rows = db.query(
+        rows = _query(
+            db,
             f"""
             SELECT s.id AS sub_id, d.id, d.edit_policy, d.paused, d.disabled_reason
             FROM subscriptions s JOIN destinations d ON d.id = s.destination_id
@@ -472,9 +551,13 @@ def _check_limit(limit: int) -> None:
 
 
 def _ts(text: str) -> datetime:
-    moment = ts_parse(text)
-    assert moment is not None  # NOT NULL columns
-    return moment
+    """A stored timestamp (`ts_text`'s fixed format, ending in Z), read by the C parser (the delivery loop
+    reads several per row)."""
+    return datetime.fromisoformat(text)
+
+
+def _ts_or_none(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
 
 
 def _chunks(ids: Sequence[Any]) -> list[list[Any]]:

@@ -4,12 +4,13 @@
   `notify()` after alerts were queued, `deliver_due()` for one pass.
 - `DeliverySettings`: digest threshold, max alert age, transient max age, backoff (`[delivery]` in the config).
 - `plan_unit`: the rules that pick the next message for a destination (single, edit in place, digest, drop).
-- `RateLimiter`: the platforms' published limits, applied before the platform enforces them.
+- `RateLimiter` (`Slot`): the platforms' published limits, applied before the platform enforces them, each send
+  counted from the moment it is granted until its answer is in.
 """
 
 from bot.delivery._engine import DeliveryEngine
 from bot.delivery._plan import Unit, is_late, plan_unit
-from bot.delivery._ratelimit import RateLimiter
+from bot.delivery._ratelimit import RateLimiter, Slot
 from bot.delivery._settings import DELIVERY_TABLE, DeliverySettings
 from bot.delivery._stats import DeliveryStats
 
@@ -19,6 +20,7 @@ __all__ = [
     "DeliverySettings",
     "DeliveryStats",
     "RateLimiter",
+    "Slot",
     "Unit",
     "is_late",
     "plan_unit",

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from types import TracebackType
@@ -94,13 +95,23 @@ class DeliveryEngine:
             event.set()
 
     async def stop(self) -> None:
-        """Stop the workers; a message in flight is cancelled and its rows go back to `pending`."""
+        """Stop the workers; a message in flight is cancelled and its rows go back to `pending`.
+
+        Outcomes the platform already gave are written first (a write that keeps failing is given up on after
+        a few tries: those rows are sent again at the next start).
+        """
         tasks, self._tasks = self._tasks, []
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        for worker in self.workers.values():
+            worker.closing = True
+        try:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        finally:
+            for worker in self.workers.values():
+                worker.closing = False
 
     async def __aenter__(self) -> DeliveryEngine:
         await self.start()
@@ -112,27 +123,34 @@ class DeliveryEngine:
         await self.stop()
 
     async def _run(self, worker: PlatformWorker) -> None:
+        """Passes until stopped: the outbox's queues are read again when woken, after an error, and at least
+        every `idle_wait`; in between, the worker's schedule says when a destination is due."""
         wake = self._wake[worker.platform]
+        refresh, refreshed = True, 0.0
         while True:
             wake.clear()
+            if refresh:
+                refreshed = time.monotonic()
             try:
-                stats = await worker.deliver_due()
+                stats = await worker.deliver_due(refresh=refresh)
             except Exception:
                 log.exception(
                     "delivery pass for %s failed; trying again in %.0fs", worker.platform, ERROR_PAUSE
                 )
-                delay = ERROR_PAUSE
+                delay, failed = ERROR_PAUSE, True
             else:
                 if stats.messages or stats.failed or stats.expired:
                     log.info("%s delivery: %s", worker.platform, stats)
-                delay = self.settings.idle_wait
+                delay, failed = self.settings.idle_wait, False
                 if stats.next_due is not None:
                     delay = min(delay, max(0.0, (stats.next_due - self.clock()).total_seconds()))
             if delay <= 0:
                 await asyncio.sleep(0)
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), delay)
+            else:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wake.wait(), delay)
+            stale = time.monotonic() - refreshed >= self.settings.idle_wait
+            refresh = failed or wake.is_set() or stale
 
 
 def _utcnow() -> datetime:

@@ -1,19 +1,22 @@
-"""One platform's worker: drains that platform's outbox, destination by destination, oldest alert first.
+"""One platform's worker: drains that platform's outbox, many destinations at a time, oldest alert first.
 
-Per destination, one step at a time: read the queue, plan (`_plan.plan_unit`), take a rate-limit slot, claim
-the rows (`sending`, committed), call the adapter outside any transaction, record the outcome. So at most one
-message per destination is ever in flight, and a crash repeats at most that one. Destinations are served
-concurrently (up to `max_concurrency`); a destination waiting on a 429 or a backoff holds up nobody else.
+A pass:
 
-Outcomes, by the adapter's error type:
-- success: `sent` (`edited`, `digest`, `not modified`) with the message ref;
-- `RateLimited`: back to `pending`, due after `retry_after`; this destination waits;
-- `Transient` (and any unexpected exception): back to `pending` with exponential backoff and jitter, until
-  `transient_max_age` after the alert was queued, then `expired`;
-- `TargetMoved`: the destination is re-keyed and the alert goes again at once (as a new message if it was
-  an edit);
-- `TargetGone`: `failed`, the destination is disabled with the reason, the admin is told where possible;
-- `Rejected`: an edit is retried as a new message, a message in plain form; rejected in plain form, `failed`.
+1. (when asked: after `notify`, every `idle_wait`, at `deliver_due`) read the outbox's queues into the
+   `Schedule`, first putting back to `pending` any `sending` row of this platform that no send of this worker
+   owns (left behind: it would hold its destination's queue forever);
+2. take the destinations that are due, each with a rate-limit slot (`RateLimiter`), a batch at a time, and
+   plan and claim their next message in ONE transaction (`claim_units`);
+3. call the adapter for each, `max_concurrency` at a time, outside any transaction;
+4. record the answers in batches (`record_outcomes`: whatever came in while the previous batch was written goes
+   in the next transaction), retrying a batch that cannot be written (the database locked past its busy
+   timeout) until it is: the platform has the message, so its outcome must not be lost, and the destination
+   stays this worker's (not due, not re-read) until it is written; then the destination goes back in the
+   schedule (due now, at its backoff or its 429's end, or when its rate limit allows);
+5. repeat until nothing is due now and nothing is in flight; `next_due` says when more will be.
+
+At most one message per destination is in flight, so a crash repeats at most that one (`recover` at start-up).
+What an answer means for the rows is `_answers.decide`.
 """
 
 from __future__ import annotations
@@ -21,50 +24,64 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from bot.adapters.base import Adapter, SentRef
-from bot.adapters.errors import (
-    DeliveryError,
-    NotModified,
-    Permanent,
-    RateLimited,
-    Rejected,
-    TargetGone,
-    TargetMoved,
-    Transient,
-)
 from bot.alerts import Alert, alert_from_event
 from bot.backoff import backoff_ceiling
-from bot.delivery._plan import Unit, plan_unit
-from bot.delivery._ratelimit import RateLimiter
+from bot.delivery._answers import Decision, decide, unusable_move
+from bot.delivery._plan import Unit
+from bot.delivery._ratelimit import RateLimiter, Slot
+from bot.delivery._schedule import Schedule
 from bot.delivery._settings import DeliverySettings
 from bot.delivery._stats import DeliveryStats
-from bot.delivery._storage import destination_gone, destination_moved, load_snapshot
+from bot.delivery._storage import (
+    Claim,
+    Gone,
+    Moved,
+    Outcome,
+    Release,
+    Retry,
+    claim_units,
+    read_queues,
+    record_outcomes,
+)
 from bot.store import Store
 from storage.errors import StorageError
 from storage.models import Destination, OutboxRow
-from storage.outbox import (
-    REASON_DIGEST,
-    claim_rows,
-    mark_final,
-    mark_retry,
-    mark_sent,
-    outbox_queues,
-    release_rows,
-)
 
-__all__ = ["ERROR_PAUSE", "MAX_MOVES", "MAX_STEPS_PER_PASS", "MIN_RETRY_AFTER", "PlatformWorker"]
+__all__ = [
+    "CLAIM_AHEAD",
+    "CLOSING_ATTEMPTS",
+    "ERROR_PAUSE",
+    "MAX_STEPS_PER_PASS",
+    "RECORD_RETRY_CAP",
+    "PlatformWorker",
+]
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("bot.delivery")
 T = TypeVar("T")
 
 ERROR_PAUSE = 5.0  # seconds a destination (or a worker) rests after an unexpected error
-MIN_RETRY_AFTER = 1.0  # a 429 saying "retry after 0" still waits a second
-MAX_MOVES = 5  # a destination that keeps moving is given up on
-MAX_STEPS_PER_PASS = 100  # per destination; the next pass carries on
+MAX_STEPS_PER_PASS = 100  # messages per destination in one pass; the next pass carries on
+CLAIM_AHEAD = 4  # destinations claimed (and recorded) per batch, in units of `max_concurrency`
+RECORD_RETRY_BASE = 0.05  # seconds before the first retry of a batch of outcomes that could not be written
+RECORD_RETRY_CAP = 5.0  # the longest wait between retries
+CLOSING_ATTEMPTS = 3  # while the engine stops, a batch is tried this often, then left to `recover`
+
+
+@dataclass(slots=True)
+class _Answer:
+    """A unit the platform answered (or that goes back unsent): what to record, and whether more rows wait."""
+
+    destination: Destination
+    unit: Unit
+    decision: Decision | None  # None: release the rows (the worker stopped before the platform answered)
+    more: bool
 
 
 class PlatformWorker:
@@ -85,237 +102,370 @@ class PlatformWorker:
         self.clock = clock
         self.rng = rng
         self.limiter = RateLimiter(adapter.rate_limits)
-        self._busy: set[int] = set()
+        self.schedule = Schedule()
+        self.closing = False  # the engine is stopping: give up on writes that keep failing
         self._lookahead = max(adapter.digest_capacity, settings.digest_threshold) + 1
+        self._lock = asyncio.Lock()  # one pass at a time (the background loop, `deliver_due` callers)
+        self._busy: dict[int, Unit | None] = {}  # destination id -> its unit in flight (None: being claimed)
+        self._parked: list[Destination] = []  # due, but their rate limit waits for an answer in flight
+        self._deferred: list[Destination] = []  # served MAX_STEPS_PER_PASS times in this pass
+        self._pending: list[_Answer] = []  # answered, not yet recorded
+        self._writer: asyncio.Task[None] | None = None
+        self._group: asyncio.TaskGroup | None = None
+        self._progress = asyncio.Event()
+        self._calls = asyncio.Semaphore(settings.max_concurrency)  # adapter calls at the same time
+        self._stats = DeliveryStats()
+        self._steps: Counter[int] = Counter()
 
     @property
     def platform(self) -> str:
         return self.adapter.platform
 
-    async def deliver_due(self) -> DeliveryStats:
-        """One pass: serve every destination of this platform whose oldest alert is due now."""
-        stats = DeliveryStats()
-        now = self.clock()
-        queues = await self.store.run(outbox_queues, platform=self.platform)
-        due = []
-        for queue in queues:
-            if queue.destination.id in self._busy:
-                continue
-            if queue.head_due > now:
-                stats.wake_at(queue.head_due)
-            else:
-                due.append(queue.destination)
-        gate = asyncio.Semaphore(self.settings.max_concurrency)
+    def owned_rows(self) -> set[int]:
+        """The outbox rows this worker has claimed and not yet recorded an outcome for."""
+        return {row_id for unit in self._busy.values() if unit is not None for row_id in unit.ids}
 
-        async def serve(destination: Destination) -> None:
-            async with gate:
-                try:
-                    await self._serve(destination.id, stats)
-                except Exception:  # e.g. the database was busy: this destination waits, the others go on
-                    log.exception(
-                        "delivery to %s failed; trying again in %.0fs", destination.key, ERROR_PAUSE
-                    )
-                    stats.wake_at(self.clock() + timedelta(seconds=ERROR_PAUSE))
+    async def deliver_due(self, *, refresh: bool = True) -> DeliveryStats:
+        """One pass: serve every destination of this platform that is due now; `next_due` says when more are.
 
-        async with asyncio.TaskGroup() as group:
-            for destination in due:
-                group.create_task(serve(destination))
-        return stats
+        `refresh=False` trusts the schedule from earlier passes instead of reading the outbox's queues again.
+        """
+        async with self._lock:
+            stats = DeliveryStats()
+            if self._busy or self._parked or self._deferred:  # an earlier pass was cut short (stop, crash)
+                self._busy.clear()  # none of it is in flight any more: the refresh frees its rows
+                self._parked.clear()
+                self._deferred.clear()
+                refresh = True
+            if refresh or not self.schedule:
+                await self._refresh()
+            await self._drain(stats)
+            return stats
 
-    async def _serve(self, destination_id: int, stats: DeliveryStats) -> None:
-        if destination_id in self._busy:
-            return
-        self._busy.add(destination_id)
-        try:
-            for _ in range(MAX_STEPS_PER_PASS):
-                if not await self._step(destination_id, stats):
-                    return
-            stats.wake_at(self.clock())  # more to do: the next pass carries on at once
-        finally:
-            self._busy.discard(destination_id)
-
-    async def _step(self, destination_id: int, stats: DeliveryStats) -> bool:
-        """Do the next thing for one destination; False when it has nothing more to do in this pass."""
-        now = self.clock()
-        snap = await self.store.run(load_snapshot, destination_id, limit=self._lookahead)
-        dest = snap.destination
-        if dest is None or not dest.active or not snap.rows:
-            return False
-        if snap.rows[0].next_attempt_at > now:
-            stats.wake_at(snap.rows[0].next_attempt_at)
-            return False
-        unit = plan_unit(
-            snap.rows,
-            destination=dest,
-            waiting=snap.waiting,
-            refs=snap.refs,
-            now=now,
-            settings=self.settings,
-            capacity=self.adapter.digest_capacity,
-        )
-        if unit.kind == "drop":
-            assert unit.reason is not None
-            stats.dropped += await self.store.run(
-                mark_final, unit.ids, "dropped", reason=unit.reason, now=now
+    async def _refresh(self) -> None:
+        freed, queues = await self.store.run(read_queues, platform=self.platform, keep=self.owned_rows())
+        if freed:
+            log.warning(
+                "%d %s alert(s) were left in `sending` with no worker to finish them; sending them again",
+                freed,
+                self.platform,
             )
-            return True
-        ready = self.limiter.try_acquire(dest, now.timestamp())
-        if ready is not None:
-            stats.wake_at(datetime.fromtimestamp(ready, UTC))
-            return False
-        claimed = await self.store.run(claim_rows, unit.ids, now=now)
-        if len(claimed) != len(unit.rows):  # the queue changed under us (destination disabled meanwhile)
-            await self.store.run(release_rows, [row.id for row in claimed])
-            return False
-        unit = Unit(unit.kind, tuple(claimed), unit.ref, unit.reason)
+        self.schedule.clear()
+        for queue in queues:
+            if queue.destination.id not in self._busy:
+                self.schedule.put(queue.destination, queue.head_due)
+
+    # --- a pass --------------------------------------------------------------------------------------------
+
+    async def _drain(self, stats: DeliveryStats) -> None:
+        self._stats = stats
+        self._steps.clear()
         try:
-            ref: SentRef | BaseException = await self._call(dest, unit)
+            async with asyncio.TaskGroup() as group:
+                self._group = group
+                while True:
+                    now = self.clock()
+                    picks = self._pick(now)
+                    if picks:
+                        await self._claim(picks, now)
+                        continue
+                    if not self._busy:
+                        break
+                    self._progress.clear()
+                    await self._progress.wait()
+        finally:
+            self._group = None
+            self._writer = None
+            while self._pending:  # stopped or crashed with answers in hand: write them before going
+                await _finish(self._write())
+        now = self.clock()
+        for destination in (*self._deferred, *self._parked):
+            self.schedule.put(destination, now)
+        self._deferred.clear()
+        self._parked.clear()
+        due = self.schedule.next_due()
+        if due is not None:
+            ready = self.limiter.platform_ready_at(due.timestamp())
+            stats.wake_at(max(due, _moment(ready)) if ready is not None else due)
+
+    def _pick(self, now: datetime) -> list[tuple[Destination, Slot]]:
+        """The due destinations that may send now, each with its rate-limit slot.
+
+        Up to CLAIM_AHEAD times `max_concurrency` destinations are this worker's at once (claimed, sending or
+        being recorded), so claims and records go in batches; a claim waits until a batch's worth is free,
+        unless nothing is in flight.
+        """
+        moment = now.timestamp()
+        picks: list[tuple[Destination, Slot]] = []
+        batch = self.settings.max_concurrency
+        room = batch * CLAIM_AHEAD - len(self._busy)
+        if self._busy and room < batch:
+            return picks
+        while len(picks) < room:
+            due = self.schedule.next_due()
+            if due is None or due > now:
+                break
+            ready = self.limiter.platform_ready_at(moment)
+            if ready is None or ready > moment:  # the platform-wide limit: nobody may send yet
+                break
+            destination = self.schedule.pop()
+            if self._steps[destination.id] >= MAX_STEPS_PER_PASS:
+                self._deferred.append(destination)
+                continue
+            granted = self.limiter.acquire(destination, moment)
+            if isinstance(granted, Slot):
+                picks.append((destination, granted))
+            elif granted is None:
+                self._parked.append(destination)
+            else:
+                self.schedule.put(destination, _moment(granted))
+        return picks
+
+    async def _claim(self, picks: Sequence[tuple[Destination, Slot]], now: datetime) -> None:
+        for destination, _ in picks:
+            self._busy[destination.id] = None
+
+        def give_back(claims: list[Claim]) -> None:  # stopping: the claim committed; its rows go back
+            units = {claim.destination_id: claim.unit for claim in claims}
+            for destination, slot in picks:
+                self.limiter.cancel(slot)
+                unit = units.get(destination.id)
+                if unit is None:
+                    del self._busy[destination.id]
+                else:
+                    self._pending.append(_Answer(destination, unit, None, False))
+
+        try:
+            claims = await _finish(
+                self.store.run(
+                    claim_units,
+                    [destination.id for destination, _ in picks],
+                    now=now,
+                    settings=self.settings,
+                    capacity=self.adapter.digest_capacity,
+                    lookahead=self._lookahead,
+                ),
+                if_cancelled=give_back,
+            )
+        except Exception:  # e.g. the database stayed locked past the busy timeout: nothing was claimed
+            retry = now + timedelta(seconds=ERROR_PAUSE)
+            log.exception(
+                "could not claim alerts for %d %s destination(s); trying again in %.0fs",
+                len(picks),
+                self.platform,
+                ERROR_PAUSE,
+            )
+            for destination, slot in picks:
+                self.limiter.cancel(slot)
+                del self._busy[destination.id]
+                self.schedule.put(destination, retry)
+            return
+        for (destination, slot), claim in zip(picks, claims, strict=True):
+            self._claimed(destination, slot, claim)
+
+    def _claimed(self, destination: Destination, slot: Slot, claim: Claim) -> None:
+        self._stats.dropped += claim.dropped
+        if claim.unit is None or claim.destination is None:
+            self.limiter.cancel(slot)
+            del self._busy[destination.id]
+            if claim.destination is not None and claim.due is not None:
+                self.schedule.put(claim.destination, claim.due)
+            return
+        assert self._group is not None
+        self._busy[destination.id] = claim.unit
+        self._steps[destination.id] += 1
+        self._group.create_task(self._send(claim.destination, claim.unit, slot, more=claim.due is not None))
+
+    async def _send(self, destination: Destination, unit: Unit, slot: Slot, *, more: bool) -> None:
+        try:
+            async with self._calls:
+                answer: SentRef | BaseException = await self._call(destination, unit)
         except asyncio.CancelledError:
-            await _finish(self.store.run(release_rows, unit.ids))
+            self._answered(slot)
+            self._pending.append(_Answer(destination, unit, None, False))
             raise
-        except Exception as exc:  # typed or not, `_settle` sorts it out
-            ref = exc
-        # The platform has answered: record it even if the worker is being stopped meanwhile.
-        return await _finish(self._settle(dest, unit, ref, stats))
+        except Exception as exc:  # typed or not, `decide` sorts it out
+            answer = exc
+        answered = self.clock()
+        self._answered(slot)
+        decision = decide(
+            answer,
+            destination=destination,
+            unit=unit,
+            now=answered,
+            settings=self.settings,
+            platform=self.platform,
+            backoff=self._backoff,
+        )
+        self._submit(_Answer(destination, unit, decision, more))
 
-    async def _settle(
-        self, dest: Destination, unit: Unit, result: SentRef | BaseException, stats: DeliveryStats
-    ) -> bool:
-        if isinstance(result, SentRef):
-            return await self._done(unit, result.message_id, _success_reason(unit), stats)
-        if isinstance(result, NotModified):
-            return await self._done(unit, unit.ref, "not modified", stats, not_modified=True)
-        if isinstance(result, DeliveryError):
-            return await self._failed(dest, unit, result, stats)
-        log.error("%s adapter raised an unexpected error for %s", self.platform, dest.key, exc_info=result)
-        return await self._failed(dest, unit, Transient(f"{type(result).__name__}: {result}"), stats)
+    def _answered(self, slot: Slot) -> None:
+        self.limiter.release(slot, self.clock().timestamp())
+        if self._parked:  # their chat's budget may have room now
+            now = self.clock()
+            for destination in self._parked:
+                self.schedule.put(destination, now)
+            self._parked.clear()
+            self._progress.set()
 
-    async def _call(self, dest: Destination, unit: Unit) -> SentRef:
+    async def _call(self, destination: Destination, unit: Unit) -> SentRef:
         plain = any(row.plain for row in unit.rows)
         if unit.kind == "digest":
-            return await self.adapter.send_digest(dest, _digest_alerts(unit.rows, dest), plain=plain)
-        alert = _alert(unit.rows[0], dest)
+            alerts = _digest_alerts(unit.rows, destination)
+            return await self.adapter.send_digest(destination, alerts, plain=plain)
+        alert = _alert(unit.rows[0], destination)
         if unit.kind == "edit":
             assert unit.ref is not None
-            return await self.adapter.edit(dest, SentRef(unit.ref), alert, plain=plain)
-        return await self.adapter.send(dest, alert, plain=plain)
+            return await self.adapter.edit(destination, SentRef(unit.ref), alert, plain=plain)
+        return await self.adapter.send(destination, alert, plain=plain)
 
-    async def _done(
-        self, unit: Unit, ref: str | None, reason: str, stats: DeliveryStats, *, not_modified: bool = False
-    ) -> bool:
-        count = await self.store.run(mark_sent, unit.ids, ref=ref, reason=reason, now=self.clock())
-        if not_modified:
-            stats.not_modified += count
-        elif unit.kind == "digest":
-            stats.digests += 1
-            stats.digested += count
-        elif unit.kind == "edit":
-            stats.edited += count
-        else:
-            stats.sent += count
-        return True
+    # --- recording -----------------------------------------------------------------------------------------
 
-    async def _failed(self, dest: Destination, unit: Unit, exc: DeliveryError, stats: DeliveryStats) -> bool:
-        now = self.clock()
-        error = f"{type(exc).__name__}: {exc}"
-        head = unit.rows[0]
-        if isinstance(exc, TargetMoved):
-            return await self._moved(dest, unit, exc, error, stats)
-        if isinstance(exc, TargetGone):
-            await self._gone(dest, unit, str(exc), stats)
-            return False
-        if isinstance(exc, Rejected):
-            if unit.kind == "edit" and not head.as_new:
-                await self.store.run(mark_retry, unit.ids, error=error, at=now, as_new=True)
-            elif not any(row.plain for row in unit.rows):
-                await self.store.run(mark_retry, unit.ids, error=error, at=now, plain=True)
+    def _submit(self, answer: _Answer) -> None:
+        self._pending.append(answer)
+        if self._writer is None and self._group is not None:
+            self._writer = self._group.create_task(self._write_all())
+
+    async def _write_all(self) -> None:
+        try:
+            while self._pending:
+                await _finish(self._write())
+                self._progress.set()
+        finally:
+            self._writer = None
+
+    async def _write(self) -> None:
+        """Record what is pending in one transaction, retrying until it is written (see `closing`)."""
+        batch, self._pending = self._pending, []
+        outcomes = [Release(tuple(a.unit.ids)) if a.decision is None else a.decision.outcome for a in batch]
+        results = await self._record(outcomes)
+        for answer, result in zip(batch, results, strict=True):
+            self._settled(answer, result)
+
+    async def _record(self, outcomes: list[Outcome]) -> Sequence[object]:
+        failures = 0
+        while True:
+            try:
+                results = await self.store.run(record_outcomes, outcomes)
+            except Exception as problem:
+                failures += 1
+                if self.closing and failures >= CLOSING_ATTEMPTS:
+                    log.error(
+                        "could not record the outcome of %d %s message(s) while stopping (%s); they are "
+                        "sent again at the next start",
+                        len(outcomes),
+                        self.platform,
+                        problem,
+                    )
+                    return [None] * len(outcomes)
+                wait = min(RECORD_RETRY_CAP, RECORD_RETRY_BASE * 2 ** (failures - 1))
+                if failures == 1 or failures % 10 == 0:
+                    log.warning(
+                        "could not record the outcome of %d %s message(s) (%s: %s); trying again in %.2fs "
+                        "(attempt %d); their chats wait until it is written",
+                        len(outcomes),
+                        self.platform,
+                        type(problem).__name__,
+                        problem,
+                        wait,
+                        failures,
+                    )
+                await asyncio.sleep(wait)
             else:
-                reason = f"rejected by {self.platform} even in plain form: {exc}"
-                stats.failed += await self.store.run(
-                    mark_final, unit.ids, "failed", reason=reason, now=now, error=error
-                )
-            return True
-        if isinstance(exc, Permanent):
-            reason = f"refused by {self.platform}: {exc}"
-            stats.failed += await self.store.run(
-                mark_final, unit.ids, "failed", reason=reason, now=now, error=error
-            )
-            return True
-        # Retryable, or an unknown DeliveryError: try again later, within the max age.
-        oldest = min(row.created_at for row in unit.rows)
-        age = now - oldest
-        max_age = timedelta(seconds=self.settings.transient_max_age)
-        if age >= max_age:
-            reason = f"gave up after {head.attempts} attempt(s) over {_duration(age)}: {error}"
-            stats.expired += await self.store.run(
-                mark_final, unit.ids, "expired", reason=reason, now=now, error=error
-            )
-            return True
-        if isinstance(exc, RateLimited):
-            retry_at = now + timedelta(seconds=max(exc.retry_after, MIN_RETRY_AFTER))
-            stats.rate_limited += 1
-        else:
-            retry_at = min(now + timedelta(seconds=self._backoff(head.attempts)), oldest + max_age)
-            stats.retried += len(unit.rows)
-        await self.store.run(mark_retry, unit.ids, error=error, at=retry_at)
-        stats.wake_at(retry_at)
-        return False
+                if failures:
+                    log.warning(
+                        "recorded the outcome of %d %s message(s) after %d failed attempt(s)",
+                        len(outcomes),
+                        self.platform,
+                        failures,
+                    )
+                return results
 
-    async def _moved(
-        self, dest: Destination, unit: Unit, exc: TargetMoved, error: str, stats: DeliveryStats
-    ) -> bool:
+    def _settled(self, answer: _Answer, result: object) -> None:
+        """An outcome is written (or given up on): count it and put the destination back in the schedule."""
+        destination, decision = answer.destination, answer.decision
+        if decision is None or result is None:
+            self._busy.pop(destination.id, None)
+            return
+        if isinstance(decision.outcome, Moved) and isinstance(result, StorageError):
+            self._submit(_Answer(destination, answer.unit, unusable_move(decision, result), answer.more))
+            return
+        self._busy.pop(destination.id, None)
+        count = result if isinstance(result, int) else len(answer.unit.rows)
+        stats = self._stats
         now = self.clock()
-        if exc.new_key == dest.key or unit.rows[0].attempts > MAX_MOVES:
-            reason = f"destination keeps moving ({dest.key} -> {exc.new_key})"
-            stats.failed += await self.store.run(
-                mark_final, unit.ids, "failed", reason=reason, now=now, error=error
-            )
-            return True
-        try:
-            moved = await self.store.run(
-                destination_moved,
-                dest.key,
-                exc.new_key,
-                unit.ids,
-                error=error,
-                as_new=unit.kind == "edit",
-                now=now,
-            )
-        except StorageError as problem:  # e.g. a malformed new key from the adapter
-            reason = f"destination moved to an unusable key {exc.new_key!r}: {problem}"
-            stats.failed += await self.store.run(
-                mark_final, unit.ids, "failed", reason=reason, now=now, error=error
-            )
-            return True
-        stats.moved += 1
-        log.info("destination %s moved to %s", dest.key, moved.key)
-        stats.wake_at(now)
-        return moved.id == dest.id
+        match decision.tally:
+            case "sent":
+                stats.sent += count
+            case "edited":
+                stats.edited += count
+            case "digest":
+                stats.digests += 1
+                stats.digested += count
+            case "not_modified":
+                stats.not_modified += count
+            case "failed":
+                stats.failed += count
+            case "expired":
+                stats.expired += count
+            case "rate_limited":
+                stats.rate_limited += 1
+            case "retried":
+                stats.retried += len(answer.unit.rows)
+            case "moved" | "again":
+                pass
+        outcome = decision.outcome
+        if isinstance(outcome, Gone):
+            stats.disabled += 1
+            log.warning("destination %s disabled: %s", destination.key, outcome.reason)
+            self._tell_admin(destination, outcome.reason)
+        elif isinstance(outcome, Moved):
+            assert isinstance(result, Destination)
+            stats.moved += 1
+            log.info("destination %s moved to %s", destination.key, result.key)
+            if result.id != destination.id:
+                self.schedule.discard(destination.id)
+            self.schedule.put(result, now)
+        elif isinstance(outcome, Retry):
+            self.schedule.put(destination, outcome.due)
+        elif answer.more:
+            self.schedule.put(destination, now)
 
-    async def _gone(self, dest: Destination, unit: Unit, reason: str, stats: DeliveryStats) -> None:
-        stats.failed += await self.store.run(
-            destination_gone, dest.key, unit.ids, reason=reason, now=self.clock()
-        )
-        stats.disabled += 1
-        log.warning("destination %s disabled: %s", dest.key, reason)
-        try:
-            await self.adapter.notify_admin(dest, _gone_notice(dest, reason))
-        except Exception:
-            log.warning("could not tell the admin of %s that it is disabled", dest.key, exc_info=True)
+    def _tell_admin(self, destination: Destination, reason: str) -> None:
+        async def tell() -> None:
+            try:
+                await self.adapter.notify_admin(destination, _gone_notice(destination, reason))
+            except Exception:
+                log.warning(
+                    "could not tell the admin of %s that it is disabled", destination.key, exc_info=True
+                )
+
+        if self._group is not None:
+            self._group.create_task(tell())
 
     def _backoff(self, attempts: int) -> float:
         ceiling = backoff_ceiling(attempts, base=self.settings.backoff_base, cap=self.settings.backoff_cap)
         return ceiling / 2 + self.rng.uniform(0.0, ceiling / 2)
 
 
-async def _finish(work: Awaitable[T]) -> T:
-    """Await `work` to the end even if the caller is cancelled meanwhile; then let the cancellation through."""
+async def _finish(work: Awaitable[T], *, if_cancelled: Callable[[T], None] | None = None) -> T:
+    """Await `work` to the end even if the caller is cancelled meanwhile (then hand its result to
+    `if_cancelled`, and let the cancellation through)."""
     task = asyncio.ensure_future(work)
     try:
         return await asyncio.shield(task)
     except asyncio.CancelledError:
-        await task
+        try:
+            result = await task
+        except Exception:
+            result = None
+        if if_cancelled is not None and result is not None:
+            if_cancelled(result)
         raise
+
+
+def _moment(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, UTC)
 
 
 def _alert(row: OutboxRow, dest: Destination) -> Alert:
@@ -330,22 +480,7 @@ def _digest_alerts(rows: Sequence[OutboxRow], dest: Destination) -> list[Alert]:
     return [_alert(row, dest) for row in latest.values()]
 
 
-def _success_reason(unit: Unit) -> str:
-    if unit.kind == "digest":
-        return REASON_DIGEST
-    if unit.kind == "edit":
-        return "edited"
-    head = unit.rows[0]
-    reason = "sent as a new message" if head.kind == "updated" else "sent"
-    return f"{reason} (plain form)" if head.plain else reason
-
-
 def _gone_notice(dest: Destination, reason: str) -> str:
     if dest.language == "en":
         return f"Wirewatch stopped sending alerts to {dest.key}: {reason}. Set it up again to resume."
     return f"Wirewatch stuurt geen berichten meer naar {dest.key}: {reason}. Stel het opnieuw in om verder te gaan."
-
-
-def _duration(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    return f"{minutes // 60}h{minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"

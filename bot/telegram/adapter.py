@@ -12,17 +12,31 @@ python-telegram-bot's errors become the `bot.adapters.errors` tree.
 
 `BadRequest` is a `NetworkError`, so it is checked first; PTB capitalises messages, so they are compared in lower
 case. Anything else (InvalidToken, Conflict, a bug) passes through unchanged.
+
+Paid broadcasts (`[telegram] paid_broadcast`, enabled for the bot in @BotFather): every message goes with
+`allow_paid_broadcast` and the engine's platform-wide limit becomes Telegram's 1,000 messages a second
+(`paid_limits`). Telegram charges 0.1 Star for each message over the free 30 a second (from the bot's balance,
+which must hold at least 10,000 Stars), so a quiet bot pays nothing.
+
+`AiohttpRequest` is python-telegram-bot's `BaseRequest` on aiohttp's client: the same Bot API calls, the same
+errors (`TimedOut`, `NetworkError`), for about a third of the CPU httpx takes per call (the fan-out ceiling,
+`benchmarks/bench_fanout.py`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import urllib.request
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+import aiohttp
 from telegram import Bot, LinkPreviewOptions
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.request import BaseRequest, RequestData
 
 from bot.adapters.base import RateLimit, SentRef
 from bot.adapters.errors import NotModified, RateLimited, Rejected, TargetGone, TargetMoved, Transient
@@ -32,7 +46,16 @@ from bot.telegram.keys import chat_of, creator_id, telegram_key
 from bot.telegram.limits import TELEGRAM_RATE_LIMITS
 from storage.models import Destination
 
-__all__ = ["GONE_PHRASES", "TelegramAdapter", "map_telegram_errors", "retry_seconds", "use_timedelta"]
+__all__ = [
+    "GONE_PHRASES",
+    "PAID_PER_SECOND",
+    "AiohttpRequest",
+    "TelegramAdapter",
+    "map_telegram_errors",
+    "paid_limits",
+    "retry_seconds",
+    "use_timedelta",
+]
 
 # BadRequest descriptions that mean the chat (or topic) cannot be written to any more.
 GONE_PHRASES = (
@@ -52,6 +75,7 @@ GONE_PHRASES = (
     "topic_deleted",
 )
 NOT_MODIFIED = "message is not modified"
+PAID_PER_SECOND = 1000  # with `allow_paid_broadcast`: 0.1 Telegram Star for each message over 30 a second
 
 
 def use_timedelta() -> None:
@@ -94,16 +118,37 @@ def map_telegram_errors(thread_id: int | None = None) -> Iterator[None]:
         raise Transient(f"{type(exc).__name__}: {exc}") from exc
 
 
+def paid_limits(limits: Sequence[RateLimit]) -> tuple[RateLimit, ...]:
+    """`limits` with the platform-wide rule raised to what paid broadcasts allow (1,000 a second)."""
+    return tuple(
+        replace(rule, count=max(rule.count, PAID_PER_SECOND))
+        if not rule.per_chat and rule.applies is None
+        else rule
+        for rule in limits
+    )
+
+
 class TelegramAdapter:
-    """Sends and edits alerts as HTML messages (link previews off) in chats, channels and forum topics."""
+    """Sends and edits alerts as HTML messages (link previews off) in chats, channels and forum topics.
+
+    `paid_broadcast`: send with `allow_paid_broadcast` and pace to 1,000 messages a second instead of 30
+    (Telegram charges 0.1 Star for each message over the free 30 a second).
+    """
 
     platform = "telegram"
     digest_capacity = 50  # telegram_digest fits any 50 alerts in one message
 
-    def __init__(self, bot: Bot, *, rate_limits: Sequence[RateLimit] = TELEGRAM_RATE_LIMITS) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        *,
+        rate_limits: Sequence[RateLimit] = TELEGRAM_RATE_LIMITS,
+        paid_broadcast: bool = False,
+    ) -> None:
         use_timedelta()
         self.bot = bot
-        self.rate_limits = tuple(rate_limits)
+        self.paid_broadcast = paid_broadcast
+        self.rate_limits = paid_limits(rate_limits) if paid_broadcast else tuple(rate_limits)
 
     async def send(self, destination: Destination, alert: Alert, *, plain: bool = False) -> SentRef:
         return await self._send(destination, telegram_alert(alert, plain=plain))
@@ -148,8 +193,116 @@ class TelegramAdapter:
                 parse_mode=text.parse_mode,
                 link_preview_options=_previews(text),
                 message_thread_id=thread,
+                allow_paid_broadcast=True if self.paid_broadcast else None,
             )
         return SentRef(str(message.message_id))
+
+
+class AiohttpRequest(BaseRequest):
+    """python-telegram-bot's requests to the Bot API, made with aiohttp's client (HTTP/1.1, a connection pool).
+
+    Timeouts as PTB's `HTTPXRequest` takes them (per call or these defaults): `connect_timeout` for the TCP
+    (and TLS) connection, `pool_timeout` on top of it for a free connection, `read_timeout` between reads of
+    the answer, `write_timeout` (or `media_write_timeout` for uploads) for sending the request. Proxies come
+    from the environment (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`), as with httpx.
+    """
+
+    def __init__(
+        self,
+        *,
+        connection_pool_size: int = 16,
+        connect_timeout: float | None = 5.0,
+        read_timeout: float | None = 5.0,
+        write_timeout: float | None = 5.0,
+        pool_timeout: float | None = 1.0,
+        media_write_timeout: float | None = 20.0,
+    ) -> None:
+        self._pool_size = connection_pool_size
+        self._timeouts = {
+            "connect": connect_timeout,
+            "read": read_timeout,
+            "write": write_timeout,
+            "pool": pool_timeout,
+            "media": media_write_timeout,
+        }
+        self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[tuple[str, str], str | None] = {}
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._timeouts["read"]
+
+    async def initialize(self) -> None:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                headers={"User-Agent": self.USER_AGENT},
+            )
+
+    async def shutdown(self) -> None:
+        session, self._session = self._session, None
+        if session is not None and not session.closed:
+            await session.close()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: object = BaseRequest.DEFAULT_NONE,
+        write_timeout: object = BaseRequest.DEFAULT_NONE,
+        connect_timeout: object = BaseRequest.DEFAULT_NONE,
+        pool_timeout: object = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """See `BaseRequest.do_request`."""
+        session = self._session
+        if session is None or session.closed:
+            raise RuntimeError("This AiohttpRequest is not initialized!")
+        files = request_data.multipart_data if request_data is not None else None
+        fields = request_data.json_parameters if request_data is not None else None
+        data: aiohttp.FormData | dict[str, str] | None = fields
+        if files:
+            form = aiohttp.FormData(fields or {})
+            for name, (filename, content, mimetype) in files.items():
+                form.add_field(name, content, filename=filename, content_type=mimetype)
+            data = form
+        read = self._timeout(read_timeout, "read")
+        write = self._timeout(write_timeout, "media" if files else "write")
+        connect = self._timeout(connect_timeout, "connect")
+        pool = self._timeout(pool_timeout, "pool")
+        timeout = aiohttp.ClientTimeout(
+            total=None,
+            connect=None if connect is None or pool is None else connect + pool + (write or 0.0),
+            sock_connect=connect,
+            sock_read=read,
+        )
+        try:
+            async with session.request(
+                method, url, data=data, timeout=timeout, proxy=self._proxy(url)
+            ) as response:
+                return response.status, await response.read()
+        except TimeoutError as exc:
+            raise TimedOut from exc
+        except aiohttp.ClientError as exc:
+            raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+
+    def _proxy(self, url: str) -> str | None:
+        """The proxy the environment names for `url` (`HTTPS_PROXY`, `NO_PROXY`...), looked up once per host.
+
+        (aiohttp's `trust_env` would look it up, and read ~/.netrc, in a thread for every request.)
+        """
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.hostname or "")
+        if key not in self._proxies:
+            bypass = urllib.request.proxy_bypass(key[1]) if key[1] else True
+            self._proxies[key] = None if bypass else urllib.request.getproxies().get(parts.scheme)
+        return self._proxies[key]
+
+    def _timeout(self, given: object, name: str) -> float | None:
+        """A timeout PTB passed for this call, or ours (PTB passes a `DefaultValue` when there is none)."""
+        if given is None or isinstance(given, int | float):
+            return given
+        return self._timeouts[name]
 
 
 def _previews(text: TelegramText) -> LinkPreviewOptions:

@@ -70,10 +70,23 @@ async def test_start_recovers_rows_a_crash_left_in_sending(store: Store) -> None
     ids = [r.id for r in await store.run(rows_of)]
     await store.run(claim_rows, ids[:1], now=clock())  # the previous process died here
     engine = DeliveryEngine(store, [adapter], clock=clock)
-    assert (await engine.deliver_due()).messages == 0  # a row in `sending` holds its destination's queue
     assert await engine.recover() == 1
+    assert [r.status for r in await store.run(rows_of)] == ["pending", "pending"]
     await engine.deliver_due()
     assert adapter.delivered_uids("fake:1") == [uid(1), uid(2)]
+
+
+async def test_a_row_left_in_sending_by_no_live_worker_does_not_hold_its_chat(store: Store) -> None:
+    adapter, clock = ScriptedAdapter("fake"), Clock()
+    sub = await store.run(add_destination, "fake:1")
+    await store.run(queue, [event(1), event(2)], [sub])
+    ids = [r.id for r in await store.run(rows_of)]
+    async with DeliveryEngine(store, [adapter], settings=DeliverySettings(idle_wait=3600), clock=clock) as engine:
+        await store.run(claim_rows, ids[:1], now=clock())  # a worker that lost track of its message
+        engine.notify()
+        await wait_for_calls(adapter, 2)
+    assert adapter.delivered_uids("fake:1") == [uid(1), uid(2)]
+    assert [r.status for r in await store.run(rows_of)] == ["sent", "sent"]
 
 
 async def test_recover_is_refused_while_the_workers_run(store: Store) -> None:

@@ -5,6 +5,7 @@ See `server.py` for the server, `inject.py` for scripting updates, `model.py` fo
 """
 
 from .api import MAX_TEXT, CallbackAnswer, CommandsKey, render_text
+from .flood import FloodControl, Metered
 from .html import HtmlError, Rendered, parse_html, utf16_len
 from .inject import CHANNEL_BOT
 from .model import (
@@ -44,9 +45,11 @@ __all__ = [
     "CommandsKey",
     "Edit",
     "FakeTelegram",
+    "FloodControl",
     "HtmlError",
     "Injected",
     "Member",
+    "Metered",
     "Rendered",
     "SentMessage",
     "User",

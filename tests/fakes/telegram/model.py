@@ -117,6 +117,7 @@ class Call:
     params: dict[str, Any]
     error: ApiError | None = None
     result: Any = None
+    at: float = field(default=0.0, compare=False)  # `time.monotonic()` when the request arrived
 
     @property
     def ok(self) -> bool:

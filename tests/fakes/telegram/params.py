@@ -37,6 +37,7 @@ _BOOLS = frozenset(
         "show_alert",
         "allow_sending_without_reply",
         "revoke_messages",
+        "allow_paid_broadcast",
     ]
 )
 _JSON = frozenset(

@@ -6,6 +6,9 @@
         tg.send_command(-100, alice, "/start", thread_id=7)
         [reply] = await tg.wait_for_sent(1, chat_id=-100)
         tg.fail("sendMessage", -100, **retry_after(30))
+        tg.hold = asyncio.Event()       # messages wait until `tg.hold.set()`; `tg.holding` counts them
+
+`FakeTelegram(flood=FloodControl())` enforces Telegram's rate limits with 429 answers (see `flood.py`).
 
 Requests go to `/bot<token>/<method>` (form, multipart or JSON bodies; GET with a query works too) and are
 answered `{"ok": true, "result": ...}` or Telegram's error body with the matching HTTP status. A wrong token is
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +31,7 @@ from aiohttp import web
 from bot.demo.site import serve_on_loopback
 
 from .api import BotApi, CallbackAnswer, CommandsKey, api_error_for
+from .flood import FloodControl, Metered, counts_as_message
 from .inject import Scripting
 from .model import ApiError, Call, Edit, SentMessage, User
 from .params import decode_params
@@ -57,6 +62,7 @@ class FakeTelegram(Scripting):
         bot_username: str = "wirewatch_test_bot",
         bot_name: str = "Wirewatch",
         clock: Callable[[], datetime] | None = None,
+        flood: FloodControl | None = None,
     ) -> None:
         bot_id, _, secret = token.partition(":")
         if not bot_id.isdigit() or not secret:
@@ -68,6 +74,10 @@ class FakeTelegram(Scripting):
         self.api = BotApi(self.world, self.queue.push)
         self.calls: list[Call] = []
         self.internal_errors: list[BaseException] = []
+        self.flood = flood  # Telegram's rate limits, enforced with 429s when set
+        # Set to an unset event to hold every message-sending call until the test sets it; `holding` counts them.
+        self.hold: asyncio.Event | None = None
+        self.holding = 0
         self._failures: list[_Failure] = []
         self._waiters: list[tuple[Callable[[], bool], asyncio.Future[None]]] = []
         self._handlers: dict[str, Callable[[dict[str, Any]], Any]] = {
@@ -121,6 +131,7 @@ class FakeTelegram(Scripting):
         return web.json_response(ApiError(404, "Not Found").to_api(), status=404)
 
     async def _handle(self, request: web.Request) -> web.Response:
+        arrived = time.monotonic()
         prefix, name = request.match_info["prefix"], request.match_info["method"]
         if not prefix.startswith("bot"):
             return await self._not_found(request)
@@ -134,19 +145,26 @@ class FakeTelegram(Scripting):
             handler = self._handlers.get(method)
             if handler is None:
                 raise ApiError(404, "Not Found")
+            if self.hold is not None and counts_as_message(method):
+                await self._held()
             failure = self._take_failure(method, params)
             if failure is not None:
                 raise failure
+            message = self._metered(method, params)
+            if self.flood is not None and message is not None:
+                self.flood.check(message)
             result = handler(params)
             if inspect.isawaitable(result):
                 result = await result
+            if self.flood is not None and message is not None:
+                self.flood.record(message)
             error = None
         except ApiError as exc:
             error = exc
         except Exception as exc:  # a bug in the fake: answer 500 and keep it for the test to see
             self.internal_errors.append(exc)
             error = api_error_for(exc)
-        self.calls.append(Call(method, params, error, result))
+        self.calls.append(Call(method, params, error, result, at=arrived))
         self._changed()
         if error is not None:
             return web.json_response(error.to_api(), status=error.error_code)
@@ -171,6 +189,25 @@ class FakeTelegram(Scripting):
         if isinstance(chat_id, str):  # `@name`: match calls by the chat's id as well
             chat_id = self._resolve(chat_id)
         self._failures.append(_Failure(method, chat_id, ApiError(error_code, description, parameters), times))
+
+    async def _held(self) -> None:
+        assert self.hold is not None
+        self.holding += 1
+        self._changed()
+        try:
+            await self.hold.wait()
+        finally:
+            self.holding -= 1
+
+    def _metered(self, method: str, params: dict[str, Any]) -> Metered | None:
+        """The message flood control counts for this call, if it counts one."""
+        if self.flood is None or not counts_as_message(method):
+            return None
+        try:
+            chat = self.world.find_chat(params.get("chat_id"))
+        except ApiError:
+            return None  # the handler answers "chat not found"
+        return Metered(chat.id, chat.type != "private", bool(params.get("allow_paid_broadcast")))
 
     def clear_failures(self) -> None:
         self._failures.clear()
