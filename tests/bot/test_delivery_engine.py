@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import io
 import random
+from collections import Counter
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot.adapters.base import Adapter
+from bot.adapters.base import Adapter, RateLimit
 from bot.adapters.console import CONSOLE_KEY, ConsoleAdapter, ensure_console_subscription
 from bot.config import ConfigError, parse_settings
 from bot.delivery import DeliveryEngine, DeliverySettings
@@ -81,7 +84,9 @@ async def test_a_row_left_in_sending_by_no_live_worker_does_not_hold_its_chat(st
     sub = await store.run(add_destination, "fake:1")
     await store.run(queue, [event(1), event(2)], [sub])
     ids = [r.id for r in await store.run(rows_of)]
-    async with DeliveryEngine(store, [adapter], settings=DeliverySettings(idle_wait=3600), clock=clock) as engine:
+    async with DeliveryEngine(
+        store, [adapter], settings=DeliverySettings(idle_wait=3600), clock=clock
+    ) as engine:
         await store.run(claim_rows, ids[:1], now=clock())  # a worker that lost track of its message
         engine.notify()
         await wait_for_calls(adapter, 2)
@@ -156,3 +161,41 @@ async def test_the_console_adapter_prints_alerts_edits_and_digests(store: Store)
 def test_settings_out_of_range_are_refused(field: str, value: object) -> None:
     with pytest.raises(ConfigError, match=f"delivery.{field}"):
         parse_settings({"delivery": {field: value}}, tokens={}, path=None)
+
+
+class CountingStore(Store):
+    """A real store that counts the storage functions it runs."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.calls: Counter[str] = Counter()
+
+    async def run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        self.calls[fn.__name__] += 1
+        return await super().run(fn, *args, **kwargs)
+
+
+async def test_many_destinations_are_claimed_in_a_few_transactions(tmp_path: Path) -> None:
+    adapter = ScriptedAdapter("fake")
+    async with CountingStore(tmp_path / "w.db") as counting:
+        subs = [await counting.run(add_destination, f"fake:{n}") for n in range(40)]
+        await counting.run(queue, [event(1)], subs)
+        counting.calls.clear()
+        stats = await DeliveryEngine(counting, [adapter], clock=Clock()).deliver_due()
+    assert stats.sent == 40 and len(adapter.calls) == 40
+    assert counting.calls["claim_units"] <= 2  # up to 4 x max_concurrency (32) destinations per claim
+    assert counting.calls["record_outcomes"] <= 40 // 2  # outcomes that came in together share a write
+    assert counting.calls["read_queues"] == 1
+
+
+async def test_a_paced_fan_out_does_not_read_the_queues_again_while_it_waits(tmp_path: Path) -> None:
+    adapter = ScriptedAdapter("fake", rate_limits=[RateLimit(3, 0.05, per_chat=False)])
+    async with CountingStore(tmp_path / "w.db") as counting:
+        subs = [await counting.run(add_destination, f"fake:{n}") for n in range(12)]
+        await counting.run(queue, [event(1)], subs)
+        counting.calls.clear()
+        settings = DeliverySettings(idle_wait=3600)
+        async with DeliveryEngine(counting, [adapter], settings=settings):  # the real clock
+            await wait_for_calls(adapter, 12)
+    assert counting.calls["read_queues"] == 1  # at start; then the schedule knows who waits for what
+    assert counting.calls["claim_units"] >= 4  # three at a time, as the limit allows

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from storage.db import open_db, transaction
+from storage.db import BUSY_TIMEOUT_SECONDS, open_db, set_busy_timeout, transaction
 from storage.errors import CannotOpenDatabase, DatabaseBusy, NestedTransaction, SchemaTooNew
 from storage.items import load_items
 from storage.migrations import MIGRATIONS, apply_migrations, known_migrations, schema_version
@@ -210,3 +210,12 @@ def test_sqlite_errors_inside_a_transaction_roll_it_back(db: Database) -> None:
         upsert_source(db, "feed", "https://other.example/rss", "rss")
         db.execute("INSERT INTO sources (name, url, kind) VALUES (?, ?, ?)", [SOURCE, SOURCE_URL, "rss"])
     assert db.execute("SELECT name FROM sources ORDER BY name").fetchall() == [(SOURCE,)]
+
+
+def test_the_busy_timeout_can_be_shortened(db_path: Path) -> None:
+    with open_db(db_path) as db:
+        assert db.execute("PRAGMA busy_timeout").fetchone()[0] == int(BUSY_TIMEOUT_SECONDS * 1000)
+        set_busy_timeout(db, 0.25)
+        assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 250
+        with pytest.raises(ValueError, match="at least 0"):
+            set_busy_timeout(db, -1)

@@ -15,21 +15,25 @@ from storage.models import ItemEvent, OutboxRow
 from storage.outbox import (
     REASON_DIGEST,
     REASON_IGNORED_EDIT,
+    claim_pending,
     claim_rows,
     earlier_ref,
     enqueue_alerts,
     event_from_json,
     event_to_json,
+    in_flight_destinations,
     list_outbox,
     mark_final,
     mark_retry,
     mark_sent,
+    mark_sent_each,
     outbox_counts,
     outbox_queues,
     pending_count,
     pending_rows,
     prune_outbox,
     recover_interrupted,
+    release_orphans,
     release_rows,
 )
 from storage.prune import prune_items
@@ -305,3 +309,50 @@ def test_list_outbox_filters_by_status_and_destination(db: Database, now: dateti
     assert list_outbox(db, status="sent") == []
     with pytest.raises(InvalidArgument, match="status"):
         list_outbox(db, status="lost")  # type: ignore[arg-type]
+
+
+def test_batched_claims_and_sends_move_many_rows_at_once(db: Database, now: datetime) -> None:
+    for n in range(3):
+        subscribe(db, f"telegram:-{n + 1}", now)
+    poll_and_queue(db, [build_item(story(1))], now)
+    rows = sorted(list_outbox(db), key=lambda r: r.id)
+    ids = [r.id for r in rows]
+
+    assert claim_pending(db, ids[:2], now=now + MINUTE) == 2
+    assert claim_pending(db, ids[:2], now=now + MINUTE) == 0  # no longer pending
+    assert in_flight_destinations(db, [r.destination_id for r in rows]) == {
+        rows[0].destination_id,
+        rows[1].destination_id,
+    }
+    sent = [(ids[0], "m1", "sent", now + 2 * MINUTE), (ids[1], "m2", "digest", now + 2 * MINUTE)]
+    with transaction(db):
+        assert mark_sent_each(db, sent) == 2
+    assert mark_sent_each(db, [(ids[2], "m3", "sent", now)]) == 0  # not sending: left alone
+    after = sorted(list_outbox(db), key=lambda r: r.id)
+    assert [(r.status, r.sent_ref, r.reason, r.attempts) for r in after] == [
+        ("sent", "m1", "sent", 1),
+        ("sent", "m2", "digest", 1),
+        ("pending", None, None, 0),
+    ]
+    assert after[0].last_attempt_at == now + MINUTE and after[0].finished_at == now + 2 * MINUTE
+    with pytest.raises(InvalidArgument):
+        mark_sent_each(db, [(ids[2], None, " ", now)])
+
+
+def test_rows_left_sending_by_nobody_go_back_to_the_queue_per_platform(db: Database, now: datetime) -> None:
+    subscribe(db, "telegram:-1", now)
+    subscribe(db, "telegram:-2", now)
+    subscribe(db, "discord:3", now)
+    poll_and_queue(db, [build_item(story(1))], now)
+    rows = {r.destination: r for r in list_outbox(db)}
+    claim_pending(db, [r.id for r in rows.values()], now=now)
+
+    assert release_orphans(db, platform="telegram", keep={rows["telegram:-2"].id}) == 1
+    assert release_orphans(db, platform="telegram", keep={rows["telegram:-2"].id}) == 0
+    after = {r.destination: r for r in list_outbox(db)}
+    assert {key: r.status for key, r in after.items()} == {
+        "telegram:-1": "pending",  # nobody owned it
+        "telegram:-2": "sending",  # a live worker owns it
+        "discord:3": "sending",  # another platform's worker's business
+    }
+    assert after["telegram:-1"].last_error is not None and "no worker" in after["telegram:-1"].last_error

@@ -1,10 +1,14 @@
-"""`TelegramAdapter` against the fake Bot API, and `map_telegram_errors` as one table."""
+"""`TelegramAdapter` against the fake Bot API, `map_telegram_errors` as one table, and `AiohttpRequest` (PTB's
+requests on aiohttp) against the fake."""
 
 from __future__ import annotations
 
+import asyncio
+import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from telegram import Bot
@@ -30,7 +34,7 @@ from bot.adapters.errors import (
     Transient,
 )
 from bot.alerts import Alert, alert_from_event
-from bot.telegram.adapter import TelegramAdapter, map_telegram_errors
+from bot.telegram.adapter import AiohttpRequest, TelegramAdapter, map_telegram_errors, paid_limits
 from bot.telegram.limits import TELEGRAM_RATE_LIMITS
 from storage.models import Destination, ItemEvent
 from tests.bot.telegram.conftest import ALICE, FORUM, GROUP, NOW, news
@@ -222,3 +226,110 @@ async def test_sending_errors_arrive_mapped(tg: FakeTelegram, adapter: TelegramA
         await adapter.send(_dest(f"telegram:{GROUP}"), _alert())
     with pytest.raises(TargetGone, match=r"(?i)chat not found"):
         await adapter.send(_dest("telegram:-1000000001"), _alert())
+
+
+# --- AiohttpRequest: PTB's requests on aiohttp ----------------------------------------------------------------
+
+
+@pytest.fixture
+async def aio_bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
+    request = AiohttpRequest(connect_timeout=2, read_timeout=2, write_timeout=2, pool_timeout=2)
+    async with Bot(tg.token, base_url=tg.base_url, request=request) as bot:
+        yield bot
+
+
+async def test_alerts_go_out_through_the_aiohttp_request_too(tg: FakeTelegram, aio_bot: Bot) -> None:
+    adapter = TelegramAdapter(aio_bot)
+
+    ref = await adapter.send(_dest(f"telegram:{FORUM}:7"), _alert())
+
+    [sent] = tg.sent(FORUM)
+    assert ref == SentRef(str(sent.message_id)) and sent.thread_id == 7 and sent.preview_disabled
+    assert tg.calls_to("getMe")  # `async with Bot` initialised it through the same request
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (
+            {
+                "error_code": 429,
+                "description": "Too Many Requests: retry after 7",
+                "parameters": {"retry_after": 7},
+            },
+            RateLimited,
+        ),
+        ({"error_code": 403, "description": "Forbidden: bot was blocked by the user"}, TargetGone),
+        ({"error_code": 502, "description": "Bad Gateway"}, Transient),
+        ({"error_code": 400, "description": "Bad Request: can't parse entities"}, Rejected),
+    ],
+    ids=["429", "403", "502", "400"],
+)
+async def test_the_aiohttp_request_answers_map_like_httpx_ones(
+    tg: FakeTelegram, aio_bot: Bot, answer: dict[str, Any], expected: type[DeliveryError]
+) -> None:
+    tg.fail("sendMessage", GROUP, **answer)
+    with pytest.raises(expected) as caught:
+        await TelegramAdapter(aio_bot).send(_dest(f"telegram:{GROUP}"), _alert())
+    if expected is RateLimited:
+        assert caught.value.retry_after == 7  # type: ignore[attr-defined]
+
+
+async def test_an_unreachable_server_and_a_slow_answer_are_transient(tg: FakeTelegram) -> None:
+    request = AiohttpRequest(connect_timeout=1, read_timeout=0.2, write_timeout=1, pool_timeout=1)
+    async with Bot(tg.token, base_url=tg.base_url, request=request) as bot:
+        adapter = TelegramAdapter(bot)
+        tg.hold = asyncio.Event()  # Telegram takes the message but does not answer in time
+        with pytest.raises(Transient, match="TimedOut"):
+            await adapter.send(_dest(f"telegram:{GROUP}"), _alert())
+        tg.hold.set()
+    closed = AiohttpRequest(connect_timeout=1, read_timeout=1)
+    await closed.initialize()  # nothing listens on that port: the connection is refused
+    try:
+        bot = Bot(tg.token, base_url=f"http://127.0.0.1:{_unused_port()}/bot", request=closed)
+        with pytest.raises(Transient, match=r"aiohttp\.ClientConnectorError"):
+            await TelegramAdapter(bot).send(_dest(f"telegram:{GROUP}"), _alert())
+    finally:
+        await closed.shutdown()
+
+
+async def test_an_upload_goes_as_multipart(tg: FakeTelegram, aio_bot: Bot) -> None:
+    with pytest.raises(InvalidToken):  # the fake knows no sendDocument: 404
+        await aio_bot.send_document(GROUP, document=b"hallo", filename="nieuws.txt", caption="bijlage")
+    [call] = tg.calls_to("sendDocument")
+    assert call.params["document"] == "<file nieuws.txt>"
+    assert (call.params["chat_id"], call.params["caption"]) == (GROUP, "bijlage")
+
+
+async def test_the_aiohttp_request_must_be_initialised() -> None:
+    request = AiohttpRequest()
+    with pytest.raises(RuntimeError, match="not initialized"):
+        await request.do_request("http://127.0.0.1:1/botX/getMe", "POST")
+    await request.initialize()
+    await request.shutdown()
+    await request.shutdown()  # twice is fine
+
+
+def test_paid_broadcasts_raise_only_the_platform_wide_limit() -> None:
+    assert [(r.count, r.period, r.per_chat) for r in paid_limits(TELEGRAM_RATE_LIMITS)] == [
+        (1000, 1.0, False),
+        (1, 1.0, True),
+        (20, 60.0, True),
+    ]
+
+
+async def test_a_paid_broadcast_adapter_sends_with_allow_paid_broadcast(
+    tg: FakeTelegram, aio_bot: Bot
+) -> None:
+    adapter = TelegramAdapter(aio_bot, paid_broadcast=True)
+    await adapter.send(_dest(f"telegram:{GROUP}"), _alert())
+    await adapter.send_digest(_dest(f"telegram:{GROUP}"), [_alert(), replace(_alert("Tweede."), uid="u2")])
+    assert [m.params.get("allow_paid_broadcast") for m in tg.sent(GROUP)] == [True, True]
+    await TelegramAdapter(aio_bot).send(_dest(f"telegram:{GROUP}"), _alert())
+    assert "allow_paid_broadcast" not in tg.sent(GROUP)[-1].params
+
+
+def _unused_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
