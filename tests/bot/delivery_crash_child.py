@@ -1,11 +1,14 @@
 """Child process of the crash test: drains the outbox through a ledger adapter that can SIGKILL its own process.
 
-    python -m tests.bot.delivery_crash_child DB LEDGER KILL_AT NOW DIGEST_THRESHOLD
+    python -m tests.bot.delivery_crash_child DB LEDGER KILL_AT NOW DIGEST_THRESHOLD [SYNCHRONOUS [POLL_AT]]
 
 The adapter stands in for the platform: it "accepts" a message by appending a line to LEDGER (destination key
 and the uids in it) and fsyncing, exactly as a platform would have the message before the engine records it.
 On the KILL_AT-th message (0 = never) it then kills the process with SIGKILL, between the platform accepting
-the message and the engine's commit. NOW is the clock (ISO 8601). Prints `done` when nothing is left to send.
+the message and the engine's commit (with batched records, other messages accepted meanwhile are not recorded
+either). NOW is the clock (ISO 8601). SYNCHRONOUS is the connection's `PRAGMA synchronous` (FULL, NORMAL). On
+the POLL_AT-th message (0 = never) a poll queues story POLL_STORY for every subscription first, in its own
+transaction, as the pipeline does while delivery goes on. Prints `done` when nothing is left to send.
 """
 
 from __future__ import annotations
@@ -14,14 +17,19 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
+
+from sqlite_utils import Database
 
 from bot.adapters.base import SentRef
 from bot.alerts import Alert
 from bot.delivery import DeliveryEngine, DeliverySettings
 from bot.store import Store
 from storage.models import Destination
+from tests.bot.delivery_support import event, queue
+
+POLL_STORY = 100
 
 
 class LedgerAdapter:
@@ -31,12 +39,18 @@ class LedgerAdapter:
     rate_limits = ()
     digest_capacity = 3
 
-    def __init__(self, ledger: str, kill_at: int) -> None:
+    def __init__(
+        self, ledger: str, kill_at: int, *, poll: Callable[[], Awaitable[None]], poll_at: int
+    ) -> None:
         self.ledger = ledger
         self.kill_at = kill_at
         self.count = 0
+        self.poll = poll
+        self.poll_at = poll_at
 
     async def send(self, destination: Destination, alert: Alert, *, plain: bool = False) -> SentRef:
+        if self.count + 1 == self.poll_at:
+            await self.poll()
         return self._accept(destination, [alert])
 
     async def edit(
@@ -63,10 +77,26 @@ class LedgerAdapter:
         return SentRef(f"{os.getpid()}-{self.count}")
 
 
-async def main(db: str, ledger: str, kill_at: int, now: datetime, digest_threshold: int) -> None:
-    adapter = LedgerAdapter(ledger, kill_at)
+def set_synchronous(db: Database, mode: str) -> None:
+    db.execute(f"PRAGMA synchronous = {mode}")
+
+
+def poll_story(db: Database, now: datetime) -> None:
+    subs = [row[0] for row in db.execute("SELECT id FROM subscriptions ORDER BY id").fetchall()]
+    queue(db, [event(POLL_STORY)], subs, now=now)
+
+
+async def main(
+    db: str, ledger: str, kill_at: int, now: datetime, digest_threshold: int, synchronous: str, poll_at: int
+) -> None:
     settings = DeliverySettings(digest_threshold=digest_threshold)
     async with Store(db) as store:
+        await store.run(set_synchronous, synchronous)
+
+        async def poll() -> None:
+            await store.run(poll_story, now)
+
+        adapter = LedgerAdapter(ledger, kill_at, poll=poll, poll_at=poll_at)
         engine = DeliveryEngine(store, [adapter], settings=settings, clock=lambda: now)
         await engine.recover()
         while (await engine.deliver_due()).next_due is not None:
@@ -76,4 +106,8 @@ async def main(db: str, ledger: str, kill_at: int, now: datetime, digest_thresho
 
 if __name__ == "__main__":
     db_path, ledger_path, kill, moment, threshold = sys.argv[1:6]
-    asyncio.run(main(db_path, ledger_path, int(kill), datetime.fromisoformat(moment), int(threshold)))
+    sync = sys.argv[6] if len(sys.argv) > 6 else "FULL"
+    poll_at = int(sys.argv[7]) if len(sys.argv) > 7 else 0
+    asyncio.run(
+        main(db_path, ledger_path, int(kill), datetime.fromisoformat(moment), int(threshold), sync, poll_at)
+    )
