@@ -7,8 +7,8 @@ and the uids in it) and fsyncing, exactly as a platform would have the message b
 On the KILL_AT-th message (0 = never) it then kills the process with SIGKILL, between the platform accepting
 the message and the engine's commit (with batched records, other messages accepted meanwhile are not recorded
 either). NOW is the clock (ISO 8601). SYNCHRONOUS is the connection's `PRAGMA synchronous` (FULL, NORMAL). On
-the POLL_AT-th message (0 = never) a poll queues story POLL_STORY for every subscription first, in its own
-transaction, as the pipeline does while delivery goes on. Prints `done` when nothing is left to send.
+the POLL_AT-th message (0 = never) a poll queues one more story (POLL_UID) for every subscription first, in its
+own transaction, as the pipeline does while delivery goes on. Prints `done` when nothing is left to send.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlite_utils import Database
@@ -26,10 +27,11 @@ from bot.adapters.base import SentRef
 from bot.alerts import Alert
 from bot.delivery import DeliveryEngine, DeliverySettings
 from bot.store import Store
-from storage.models import Destination
-from tests.bot.delivery_support import event, queue
+from storage.models import Destination, ItemEvent
+from storage.outbox import enqueue_alerts, list_outbox
+from storage.transactions import transaction
 
-POLL_STORY = 100
+POLL_UID = "crash:poll"  # the uid of the story the poll queues (a copy of the first one queued)
 
 
 class LedgerAdapter:
@@ -82,8 +84,12 @@ def set_synchronous(db: Database, mode: str) -> None:
 
 
 def poll_story(db: Database, now: datetime) -> None:
+    """A poll that finds one more story: queued for every subscription in one transaction."""
+    [first] = list_outbox(db, limit=1)
+    story = ItemEvent("new", first.event.source, replace(first.event.item, uid=POLL_UID), 1)
     subs = [row[0] for row in db.execute("SELECT id FROM subscriptions ORDER BY id").fetchall()]
-    queue(db, [event(POLL_STORY)], subs, now=now)
+    with transaction(db):
+        enqueue_alerts(db, [story], lambda e: subs, now=now)
 
 
 async def main(

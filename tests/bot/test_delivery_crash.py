@@ -117,7 +117,7 @@ def test_sigkill_between_platform_and_commit_loses_nothing(
 
 FAN_OUT = tuple(f"fake:{n}" for n in range(24))
 FAN_OUT_STORIES = range(1, 4)
-POLL_STORY = 100  # tests.bot.delivery_crash_child.POLL_STORY
+POLL_UID = "crash:poll"  # tests.bot.delivery_crash_child.POLL_UID
 
 
 @pytest.mark.parametrize("synchronous", ["FULL", "NORMAL"])
@@ -148,7 +148,7 @@ def test_sigkill_during_a_batched_fan_out_loses_nothing_and_repeats_at_most_one_
     finished = run_child(db_path, ledger, 0, 1000, synchronous=synchronous)
     assert finished.returncode == 0 and finished.stdout.strip() == "done", finished.stderr
 
-    stories = [uid(n) for n in FAN_OUT_STORIES] + ([uid(POLL_STORY)] if poll_at else [])
+    stories = [uid(n) for n in FAN_OUT_STORIES] + ([POLL_UID] if poll_at else [])
     with open_db(db_path) as db:
         rows = rows_of(db)
     assert {r.status for r in rows} == {"sent"} and len(rows) == len(FAN_OUT) * len(stories)
