@@ -1,18 +1,28 @@
-"""How fast the outbox fills and drains, and what formatting costs.
+"""How fast the outbox fills and drains inside wirewatch alone, and what formatting costs.
 
-Run: `uv run python -m benchmarks.bench_delivery`. Numbers on a real SQLite file in a temporary folder:
+Run: `uv run python -m benchmarks.bench_delivery [--json PATH]`. Numbers on a real SQLite file (WAL, as
+`wirewatch run` opens it) in a temporary folder:
 
 - enqueue: one poll of 20 new items matched by 1,000 destinations (20,000 rows) in one transaction;
-- drain: 2,000 alerts over 100 destinations through an adapter that answers at once (so what is measured is
-  the engine and its storage round trips: read, claim, record), one message each (digests off), and again
-  with digests on (more than 5 waiting -> one message per 10);
+- drain: alerts through an adapter that answers at once without rendering them, so what is measured is the
+  delivery engine alone (its planning, claims, records and storage round trips), NOT a platform and NOT the
+  console: 2,000 alerts over 100 destinations one message each (digests off), again with digests on (more than
+  5 waiting -> one message per 10), and a fan-out of one alert to 3,000 destinations. Wall time and the
+  process's CPU time (both threads: the event loop and the database thread) per message;
 - formatting: Telegram HTML, Discord embed and plain text for one alert, and a 20-alert Telegram digest.
+
+The fan-out through the real Telegram adapter and python-telegram-bot is `bench_fanout`. The table goes to
+stdout and the figures to `benchmarks/results/delivery.json` (or `--json PATH`).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import json
+import platform
 import random
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -34,6 +44,8 @@ from storage.subscriptions import set_subscription
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 SEED = 20261127
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "benchmarks" / "results" / "delivery.json"
 
 
 class InstantAdapter:
@@ -95,7 +107,7 @@ def setup(path: Path, destinations: int) -> list[int]:
         return subs
 
 
-def bench_enqueue(folder: Path, rng: random.Random) -> None:
+def bench_enqueue(folder: Path, rng: random.Random) -> dict[str, float]:
     path = folder / "enqueue.db"
     subs = setup(path, 1_000)
     events = [make_event(rng, n) for n in range(20)]
@@ -107,64 +119,111 @@ def bench_enqueue(folder: Path, rng: random.Random) -> None:
     print(
         f"enqueue: {result.queued:,} rows in {elapsed * 1000:.0f} ms ({result.queued / elapsed:,.0f} rows/s)"
     )
+    return {
+        "rows": result.queued,
+        "ms": round(elapsed * 1000, 1),
+        "rows_per_s": round(result.queued / elapsed),
+    }
 
 
-async def drain(path: Path, settings: DeliverySettings) -> tuple[int, int, float]:
+async def drain(path: Path, settings: DeliverySettings) -> tuple[int, int, float, float]:
     adapter = InstantAdapter()
     async with Store(path) as store:
         engine = DeliveryEngine(
             store, [adapter], settings=settings, clock=lambda: NOW, rng=random.Random(SEED)
         )
-        started = time.perf_counter()
+        cpu, started = time.process_time(), time.perf_counter()
         while (await engine.deliver_due()).next_due is not None:
             pass
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         sent = (await store.run(outbox_counts))["sent"]
-    return sent, adapter.messages, elapsed
+    return sent, adapter.messages, elapsed, cpu
 
 
-def bench_drain(folder: Path, rng: random.Random, *, digests: bool) -> None:
-    path = folder / f"drain-{digests}.db"
-    subs = setup(path, 100)
-    events = [make_event(rng, n) for n in range(20)]
+def bench_drain(
+    folder: Path, rng: random.Random, *, label: str, destinations: int, items: int, threshold: int
+) -> dict[str, float | str]:
+    path = folder / f"drain-{label}.db"
+    subs = setup(path, destinations)
+    events = [make_event(rng, n) for n in range(items)]
     with open_db(path) as db, transaction(db):
         enqueue_alerts(db, events, lambda e: subs, now=NOW)
-    threshold = 5 if digests else 1_000
-    sent, messages, elapsed = asyncio.run(drain(path, DeliverySettings(digest_threshold=threshold)))
-    label = "digests on " if digests else "digests off"
+    sent, messages, elapsed, cpu = asyncio.run(drain(path, DeliverySettings(digest_threshold=threshold)))
     print(
-        f"drain ({label}): {sent:,} alerts in {messages:,} messages, {elapsed:.2f} s "
-        f"({sent / elapsed:,.0f} alerts/s, {elapsed / messages * 1000:.2f} ms per message)"
+        f"drain, {label}: {sent:,} alerts in {messages:,} messages, {elapsed:.2f} s "
+        f"({messages / elapsed:,.0f} messages/s, {elapsed / messages * 1000:.2f} ms wall and "
+        f"{cpu / messages * 1000:.2f} ms CPU per message)"
     )
+    return {
+        "case": label,
+        "alerts": sent,
+        "messages": messages,
+        "seconds": round(elapsed, 3),
+        "messages_per_s": round(messages / elapsed),
+        "wall_ms_per_message": round(elapsed / messages * 1000, 3),
+        "cpu_ms_per_message": round(cpu / messages * 1000, 3),
+    }
 
 
-def bench_format(rng: random.Random) -> None:
+def bench_format(rng: random.Random) -> dict[str, float]:
     alerts = [alert_from_event(make_event(rng, n), seen_at=NOW) for n in range(200)]
     cases: list[tuple[str, Callable[[Alert], object]]] = [
         ("telegram html", telegram_alert),
         ("discord embed", discord_alert),
         ("plain text", plain_alert),
     ]
+    figures = {}
     for name, fn in cases:
         started = time.perf_counter()
         for alert in alerts:
             fn(alert)
         per = (time.perf_counter() - started) / len(alerts)
+        figures[f"{name.replace(' ', '_')}_us"] = round(per * 1e6, 1)
         print(f"format {name}: {per * 1e6:.0f} µs per alert")
     started = time.perf_counter()
     for start in range(0, 200, 20):
         telegram_digest(alerts[start : start + 20], language="nl")
-    print(f"format telegram digest of 20: {(time.perf_counter() - started) / 10 * 1000:.2f} ms")
+    digest = (time.perf_counter() - started) / 10 * 1000
+    figures["telegram_digest_of_20_ms"] = round(digest, 3)
+    print(f"format telegram digest of 20: {digest:.2f} ms")
+    return figures
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="bench_delivery", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", type=Path, default=RESULTS, help=f"where to write the figures ({RESULTS})")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     rng = random.Random(SEED)
     with tempfile.TemporaryDirectory(prefix="wirewatch-bench-") as tmp:
         folder = Path(tmp)
-        bench_enqueue(folder, rng)
-        bench_drain(folder, rng, digests=False)
-        bench_drain(folder, rng, digests=True)
-    bench_format(rng)
+        enqueue = bench_enqueue(folder, rng)
+        drains = [
+            bench_drain(
+                folder, rng, label="100 chats x 20, digests off", destinations=100, items=20, threshold=1000
+            ),
+            bench_drain(
+                folder, rng, label="100 chats x 20, digests on", destinations=100, items=20, threshold=5
+            ),
+            bench_drain(
+                folder, rng, label="fan-out to 3,000 chats", destinations=3000, items=1, threshold=1000
+            ),
+        ]
+    formatting = bench_format(rng)
+    report = {
+        "benchmark": "delivery",
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "unit": {
+            "drain": "an adapter that answers at once (the engine still builds each alert): the engine and its SQLite outbox only",
+            "cpu_ms_per_message": "the process's user + system CPU (event loop and database threads) / messages",
+        },
+        "enqueue": enqueue,
+        "drain": drains,
+        "format": formatting,
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {args.json}")
 
 
 if __name__ == "__main__":

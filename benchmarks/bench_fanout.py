@@ -74,6 +74,7 @@ class Scenario:
     limits: str  # "off", "on", "paid"
     groups: float = 0.1  # the share of chats that are groups (20 messages a minute each)
     http: str = "aiohttp"  # PTB's requests: "aiohttp" (`AiohttpRequest`) or "httpx" (PTB's `HTTPXRequest`)
+    concurrency: int = DeliverySettings().max_concurrency  # `[delivery] max_concurrency`
 
 
 @dataclass(slots=True)
@@ -271,7 +272,7 @@ async def _fanout(scenario: Scenario, folder: Path) -> FanoutResult:
     chats = _chat_ids(scenario.chats, scenario.groups)
     fake = FakeProcess(chats, flood=scenario.limits != "off")
     try:
-        path = folder / f"{scenario.name.replace(' ', '-')}.db"
+        path = Path(tempfile.mkdtemp(dir=folder)) / "wirewatch.db"
         subs = await asyncio.to_thread(_setup, path, chats)
         limits, extra = _limits(scenario.limits)
         async with (
@@ -280,13 +281,15 @@ async def _fanout(scenario: Scenario, folder: Path) -> FanoutResult:
         ):
             adapter = Counted(TelegramAdapter(bot, rate_limits=limits, **extra))
             adapter.target = len(chats)
-            engine = DeliveryEngine(store, [adapter], settings=DeliverySettings(digest_threshold=1000))
+            settings = DeliverySettings(digest_threshold=1000, max_concurrency=scenario.concurrency)
+            engine = DeliveryEngine(store, [adapter], settings=settings)
             async with engine:
                 await asyncio.sleep(0.2)  # the engine's first (empty) pass is over
                 store.calls = 0
                 cpu = _cpu()
                 started = time.monotonic()
                 queued = await store.run(_queue, _event(1), subs)
+                assert queued == len(chats), f"queued {queued} alerts for {len(chats)} chats"
                 engine.notify()
                 await asyncio.wait_for(adapter.done.wait(), WAIT)
                 while (await store.run(outbox_counts))["sent"] < queued:
@@ -322,7 +325,7 @@ async def _latency(trials: int, folder: Path) -> LatencyResult:
     fake = FakeProcess(chats, flood=True)
     samples = []
     try:
-        path = folder / "latency.db"
+        path = Path(tempfile.mkdtemp(dir=folder)) / "wirewatch.db"
         subs = await asyncio.to_thread(_setup, path, chats)
         async with (
             Store(path) as store,

@@ -21,6 +21,7 @@ idempotent. The row keeps a JSON snapshot of the event, so delivery never reads 
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -449,8 +450,10 @@ def event_to_json(event: ItemEvent) -> str:
     )
 
 
+@functools.lru_cache(maxsize=256)
 def event_from_json(text: str) -> ItemEvent:
-    """The event stored by `event_to_json`."""
+    """The event stored by `event_to_json` (remembered: a fan-out reads the same snapshot once per chat, and
+    events are immutable)."""
     data = json.loads(text)
     return ItemEvent(data["kind"], data["source"], item_from_fields(data["item"]), data["version"])
 

@@ -116,6 +116,9 @@ class PlatformWorker:
         self._calls = asyncio.Semaphore(settings.max_concurrency)  # adapter calls at the same time
         self._stats = DeliveryStats()
         self._steps: Counter[int] = Counter()
+        self._alerts: dict[
+            tuple[object, ...], Alert
+        ] = {}  # this pass's alerts: a fan-out formats one per language
 
     @property
     def platform(self) -> str:
@@ -176,6 +179,7 @@ class PlatformWorker:
         finally:
             self._group = None
             self._writer = None
+            self._alerts.clear()
             while self._pending:  # stopped or crashed with answers in hand: write them before going
                 await _finish(self._write())
         now = self.clock()
@@ -313,7 +317,7 @@ class PlatformWorker:
         if unit.kind == "digest":
             alerts = _digest_alerts(unit.rows, destination)
             return await self.adapter.send_digest(destination, alerts, plain=plain)
-        alert = _alert(unit.rows[0], destination)
+        alert = self._alert(unit.rows[0], destination)
         if unit.kind == "edit":
             assert unit.ref is not None
             return await self.adapter.edit(destination, SentRef(unit.ref), alert, plain=plain)
@@ -443,6 +447,13 @@ class PlatformWorker:
         if self._group is not None:
             self._group.create_task(tell())
 
+    def _alert(self, row: OutboxRow, destination: Destination) -> Alert:
+        key = (row.source, row.uid, row.version, row.created_at, destination.language, destination.style)
+        alert = self._alerts.get(key)
+        if alert is None:
+            alert = self._alerts[key] = _alert(row, destination)
+        return alert
+
     def _backoff(self, attempts: int) -> float:
         ceiling = backoff_ceiling(attempts, base=self.settings.backoff_base, cap=self.settings.backoff_cap)
         return ceiling / 2 + self.rng.uniform(0.0, ceiling / 2)
@@ -465,7 +476,9 @@ async def _finish(work: Awaitable[T], *, if_cancelled: Callable[[T], None] | Non
 
 
 def _moment(timestamp: float) -> datetime:
-    return datetime.fromtimestamp(timestamp, UTC)
+    """A limiter's time as a datetime, never a hair (microsecond rounding) before it."""
+    moment = datetime.fromtimestamp(timestamp, UTC)
+    return moment if moment.timestamp() >= timestamp else moment + timedelta(microseconds=1)
 
 
 def _alert(row: OutboxRow, dest: Destination) -> Alert:

@@ -26,6 +26,7 @@ errors (`TimedOut`, `NetworkError`), for about a third of the CPU httpx takes pe
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import urllib.request
 from collections.abc import Iterator, Sequence
@@ -151,7 +152,7 @@ class TelegramAdapter:
         self.rate_limits = paid_limits(rate_limits) if paid_broadcast else tuple(rate_limits)
 
     async def send(self, destination: Destination, alert: Alert, *, plain: bool = False) -> SentRef:
-        return await self._send(destination, telegram_alert(alert, plain=plain))
+        return await self._send(destination, _formatted(alert, plain))
 
     async def edit(
         self, destination: Destination, ref: SentRef, alert: Alert, *, plain: bool = False
@@ -303,6 +304,12 @@ class AiohttpRequest(BaseRequest):
         if given is None or isinstance(given, int | float):
             return given
         return self._timeouts[name]
+
+
+@functools.lru_cache(maxsize=64)
+def _formatted(alert: Alert, plain: bool) -> TelegramText:
+    """`telegram_alert`, remembered: a fan-out sends the same alert to every chat of a language."""
+    return telegram_alert(alert, plain=plain)
 
 
 def _previews(text: TelegramText) -> LinkPreviewOptions:
