@@ -38,7 +38,16 @@ from bot.delivery._storage import Final, Gone, Moved, Outcome, Retry, Sent
 from storage.models import Destination
 from storage.outbox import REASON_DIGEST
 
-__all__ = ["MAX_MOVES", "MIN_RETRY_AFTER", "Decision", "Tally", "decide", "keeps_moving", "unusable_move"]
+__all__ = [
+    "MAX_MOVES",
+    "MIN_RETRY_AFTER",
+    "Decision",
+    "Tally",
+    "decide",
+    "gone_notice",
+    "keeps_moving",
+    "unusable_move",
+]
 
 log = logging.getLogger("bot.delivery")
 
@@ -130,6 +139,13 @@ def unusable_move(decision: Decision, problem: Exception) -> Decision:
     assert isinstance(moved, Moved)
     reason = f"destination moved to an unusable key {moved.new_key!r}: {problem}"
     return Decision(Final(moved.ids, "failed", reason, moved.error, moved.at), "failed")
+
+
+def gone_notice(dest: Destination, reason: str) -> str:
+    """What the admin of a destination that is gone is told (in the destination's language)."""
+    if dest.language == "en":
+        return f"Wirewatch stopped sending alerts to {dest.key}: {reason}. Set it up again to resume."
+    return f"Wirewatch stuurt geen berichten meer naar {dest.key}: {reason}. Stel het opnieuw in om verder te gaan."
 
 
 def _success_reason(unit: Unit) -> str:

@@ -4,15 +4,15 @@ A pass:
 
 1. (when asked: after `notify`, every `idle_wait`, at `deliver_due`) read the outbox's queues into the
    `Schedule`, first putting back to `pending` any `sending` row of this platform that no send of this worker
-   owns (left behind: it would hold its destination's queue forever);
+   owns (left behind: it would hold its destination's queue forever; one delivering process per database, as
+   `recover` at start-up assumes too);
 2. take the destinations that are due, each with a rate-limit slot (`RateLimiter`), a batch at a time, and
    plan and claim their next message in ONE transaction (`claim_units`);
 3. call the adapter for each, `max_concurrency` at a time, outside any transaction;
 4. record the answers in batches (`record_outcomes`: whatever came in while the previous batch was written goes
-   in the next transaction), retrying a batch that cannot be written (the database locked past its busy
-   timeout) until it is: the platform has the message, so its outcome must not be lost, and the destination
-   stays this worker's (not due, not re-read) until it is written; then the destination goes back in the
-   schedule (due now, at its backoff or its 429's end, or when its rate limit allows);
+   in the next transaction); a batch that cannot be written is retried until it is (`Recorder`), and its
+   destinations stay this worker's meanwhile; then each goes back in the schedule (due now, at its backoff or
+   its 429's end, or when its rate limit allows);
 5. repeat until nothing is due now and nothing is in flight; `next_due` says when more will be.
 
 At most one message per destination is in flight, so a crash repeats at most that one (`recover` at start-up).
@@ -33,9 +33,10 @@ from typing import TypeVar
 from bot.adapters.base import Adapter, SentRef
 from bot.alerts import Alert, alert_from_event
 from bot.backoff import backoff_ceiling
-from bot.delivery._answers import Decision, decide, unusable_move
+from bot.delivery._answers import Decision, decide, gone_notice, unusable_move
 from bot.delivery._plan import Unit
 from bot.delivery._ratelimit import RateLimiter, Slot
+from bot.delivery._recorder import Recorder
 from bot.delivery._schedule import Schedule
 from bot.delivery._settings import DeliverySettings
 from bot.delivery._stats import DeliveryStats
@@ -43,25 +44,16 @@ from bot.delivery._storage import (
     Claim,
     Gone,
     Moved,
-    Outcome,
     Release,
     Retry,
     claim_units,
     read_queues,
-    record_outcomes,
 )
 from bot.store import Store
 from storage.errors import StorageError
 from storage.models import Destination, OutboxRow
 
-__all__ = [
-    "CLAIM_AHEAD",
-    "CLOSING_ATTEMPTS",
-    "ERROR_PAUSE",
-    "MAX_STEPS_PER_PASS",
-    "RECORD_RETRY_CAP",
-    "PlatformWorker",
-]
+__all__ = ["CLAIM_AHEAD", "ERROR_PAUSE", "MAX_STEPS_PER_PASS", "PlatformWorker"]
 
 log = logging.getLogger("bot.delivery")
 T = TypeVar("T")
@@ -69,9 +61,6 @@ T = TypeVar("T")
 ERROR_PAUSE = 5.0  # seconds a destination (or a worker) rests after an unexpected error
 MAX_STEPS_PER_PASS = 100  # messages per destination in one pass; the next pass carries on
 CLAIM_AHEAD = 4  # destinations claimed (and recorded) per batch, in units of `max_concurrency`
-RECORD_RETRY_BASE = 0.05  # seconds before the first retry of a batch of outcomes that could not be written
-RECORD_RETRY_CAP = 5.0  # the longest wait between retries
-CLOSING_ATTEMPTS = 3  # while the engine stops, a batch is tried this often, then left to `recover`
 
 
 @dataclass(slots=True)
@@ -103,11 +92,11 @@ class PlatformWorker:
         self.rng = rng
         self.limiter = RateLimiter(adapter.rate_limits)
         self.schedule = Schedule()
-        self.closing = False  # the engine is stopping: give up on writes that keep failing
+        self.recorder = Recorder(store, adapter.platform)
         self._lookahead = max(adapter.digest_capacity, settings.digest_threshold) + 1
         self._lock = asyncio.Lock()  # one pass at a time (the background loop, `deliver_due` callers)
         self._busy: dict[int, Unit | None] = {}  # destination id -> its unit in flight (None: being claimed)
-        self._parked: list[Destination] = []  # due, but their rate limit waits for an answer in flight
+        self._parked: list[Destination] = []  # due, but waiting for an answer in flight (their rate limit)
         self._deferred: list[Destination] = []  # served MAX_STEPS_PER_PASS times in this pass
         self._pending: list[_Answer] = []  # answered, not yet recorded
         self._writer: asyncio.Task[None] | None = None
@@ -116,13 +105,21 @@ class PlatformWorker:
         self._calls = asyncio.Semaphore(settings.max_concurrency)  # adapter calls at the same time
         self._stats = DeliveryStats()
         self._steps: Counter[int] = Counter()
-        self._alerts: dict[
-            tuple[object, ...], Alert
-        ] = {}  # this pass's alerts: a fan-out formats one per language
+        # This pass's alerts by (item version, language, style): a fan-out builds one per language, not per chat.
+        self._alerts: dict[tuple[object, ...], Alert] = {}
 
     @property
     def platform(self) -> str:
         return self.adapter.platform
+
+    @property
+    def closing(self) -> bool:
+        """The engine is stopping: outcomes that keep failing to be written are given up on."""
+        return self.recorder.closing
+
+    @closing.setter
+    def closing(self, value: bool) -> None:
+        self.recorder.closing = value
 
     def owned_rows(self) -> set[int]:
         """The outbox rows this worker has claimed and not yet recorded an outcome for."""
@@ -213,6 +210,9 @@ class PlatformWorker:
             if ready is None or ready > moment:  # the platform-wide limit: nobody may send yet
                 break
             destination = self.schedule.pop()
+            if destination.id in self._busy:  # a chat merged into one with a message in flight: after it
+                self._parked.append(destination)
+                continue
             if self._steps[destination.id] >= MAX_STEPS_PER_PASS:
                 self._deferred.append(destination)
                 continue
@@ -342,48 +342,9 @@ class PlatformWorker:
         """Record what is pending in one transaction, retrying until it is written (see `closing`)."""
         batch, self._pending = self._pending, []
         outcomes = [Release(tuple(a.unit.ids)) if a.decision is None else a.decision.outcome for a in batch]
-        results = await self._record(outcomes)
+        results = await self.recorder.write(outcomes)
         for answer, result in zip(batch, results, strict=True):
             self._settled(answer, result)
-
-    async def _record(self, outcomes: list[Outcome]) -> Sequence[object]:
-        failures = 0
-        while True:
-            try:
-                results = await self.store.run(record_outcomes, outcomes)
-            except Exception as problem:
-                failures += 1
-                if self.closing and failures >= CLOSING_ATTEMPTS:
-                    log.error(
-                        "could not record the outcome of %d %s message(s) while stopping (%s); they are "
-                        "sent again at the next start",
-                        len(outcomes),
-                        self.platform,
-                        problem,
-                    )
-                    return [None] * len(outcomes)
-                wait = min(RECORD_RETRY_CAP, RECORD_RETRY_BASE * 2 ** (failures - 1))
-                if failures == 1 or failures % 10 == 0:
-                    log.warning(
-                        "could not record the outcome of %d %s message(s) (%s: %s); trying again in %.2fs "
-                        "(attempt %d); their chats wait until it is written",
-                        len(outcomes),
-                        self.platform,
-                        type(problem).__name__,
-                        problem,
-                        wait,
-                        failures,
-                    )
-                await asyncio.sleep(wait)
-            else:
-                if failures:
-                    log.warning(
-                        "recorded the outcome of %d %s message(s) after %d failed attempt(s)",
-                        len(outcomes),
-                        self.platform,
-                        failures,
-                    )
-                return results
 
     def _settled(self, answer: _Answer, result: object) -> None:
         """An outcome is written (or given up on): count it and put the destination back in the schedule."""
@@ -438,7 +399,7 @@ class PlatformWorker:
     def _tell_admin(self, destination: Destination, reason: str) -> None:
         async def tell() -> None:
             try:
-                await self.adapter.notify_admin(destination, _gone_notice(destination, reason))
+                await self.adapter.notify_admin(destination, gone_notice(destination, reason))
             except Exception:
                 log.warning(
                     "could not tell the admin of %s that it is disabled", destination.key, exc_info=True
@@ -491,9 +452,3 @@ def _digest_alerts(rows: Sequence[OutboxRow], dest: Destination) -> list[Alert]:
     for row in rows:
         latest[(row.source, row.uid)] = row
     return [_alert(row, dest) for row in latest.values()]
-
-
-def _gone_notice(dest: Destination, reason: str) -> str:
-    if dest.language == "en":
-        return f"Wirewatch stopped sending alerts to {dest.key}: {reason}. Set it up again to resume."
-    return f"Wirewatch stuurt geen berichten meer naar {dest.key}: {reason}. Stel het opnieuw in om verder te gaan."
