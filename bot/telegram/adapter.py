@@ -227,7 +227,7 @@ class AiohttpRequest(BaseRequest):
             "media": media_write_timeout,
         }
         self._session: aiohttp.ClientSession | None = None
-        self._proxies: dict[tuple[str, str], str | None] = {}
+        self._proxies: dict[str, str | None] = {}  # by URL: the Bot API's are few
 
     @property
     def read_timeout(self) -> float | None:
@@ -292,12 +292,13 @@ class AiohttpRequest(BaseRequest):
 
         (aiohttp's `trust_env` would look it up, and read ~/.netrc, in a thread for every request.)
         """
-        parts = urlsplit(url)
-        key = (parts.scheme, parts.hostname or "")
-        if key not in self._proxies:
-            bypass = urllib.request.proxy_bypass(key[1]) if key[1] else True
-            self._proxies[key] = None if bypass else urllib.request.getproxies().get(parts.scheme)
-        return self._proxies[key]
+        if url not in self._proxies:
+            if len(self._proxies) >= 256:  # file downloads have URLs of their own
+                self._proxies.clear()
+            parts = urlsplit(url)
+            bypass = urllib.request.proxy_bypass(parts.hostname) if parts.hostname else True
+            self._proxies[url] = None if bypass else urllib.request.getproxies().get(parts.scheme)
+        return self._proxies[url]
 
     def _timeout(self, given: object, name: str) -> float | None:
         """A timeout PTB passed for this call, or ours (PTB passes a `DefaultValue` when there is none)."""
@@ -312,5 +313,10 @@ def _formatted(alert: Alert, plain: bool) -> TelegramText:
     return telegram_alert(alert, plain=plain)
 
 
+@functools.cache
+def _preview_options(disabled: bool) -> LinkPreviewOptions:
+    return LinkPreviewOptions(is_disabled=disabled)  # immutable, so one of each is shared
+
+
 def _previews(text: TelegramText) -> LinkPreviewOptions:
-    return LinkPreviewOptions(is_disabled=text.disable_link_preview)
+    return _preview_options(text.disable_link_preview)
