@@ -8,6 +8,7 @@ many wait, earlier message refs) is read inside the claim's transaction, so the 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -318,4 +319,6 @@ def record_outcomes(db: Database, outcomes: Sequence[Outcome]) -> list[int | Des
                     results.append(outcome.apply(db))
             except StorageError as problem:
                 results.append(problem)
+            except sqlite3.IntegrityError as problem:  # a constraint, not the database: the others go on
+                results.append(StorageError(f"{type(outcome).__name__} refused: {problem}"))
     return results

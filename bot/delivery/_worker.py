@@ -356,6 +356,11 @@ class PlatformWorker:
             self._submit(_Answer(destination, answer.unit, unusable_move(decision, result), answer.more))
             return
         self._busy.pop(destination.id, None)
+        if isinstance(result, StorageError):  # a bug: the rows stay `sending`; the next refresh frees them
+            log.error(
+                "could not record %s for %s: %s", type(decision.outcome).__name__, destination.key, result
+            )
+            return
         count = result if isinstance(result, int) else len(answer.unit.rows)
         stats = self._stats
         now = self.clock()

@@ -281,6 +281,37 @@ async def test_a_lock_past_the_busy_timeout_while_messages_are_in_flight_loses_a
         assert row.status == "sent" and row.attempts == 1 and row.sent_ref is not None
 
 
+async def test_stopping_while_the_lock_holds_gives_up_after_a_few_tries_and_the_restart_sends_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, record_failures: LogSignal
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    path = tmp_path / "w.db"
+    request = HTTPXRequest(connect_timeout=5, read_timeout=5, write_timeout=5, pool_timeout=5)
+    async with FakeTelegram() as tg, Store(path) as store:
+        tg.add_chat(ALICE.id, "private", first_name="Alice")
+        await store.run(set_busy_timeout, BUSY_TIMEOUT)
+        await store.run(
+            _subscribe_and_queue, [telegram_key(ALICE.id)], [ItemEvent("new", "anp", KYIV, 1)], now=NOW
+        )
+        tg.hold = asyncio.Event()
+        async with Bot(tg.token, base_url=tg.base_url, request=request) as bot:
+            engine = DeliveryEngine(store, [TelegramAdapter(bot, rate_limits=())])
+            await engine.start()
+            await tg.wait_until(lambda: tg.holding == 1, what="the message in flight")
+            with Locker(path):
+                tg.hold.set()
+                async with asyncio.timeout(10):
+                    await record_failures.event.wait()
+                async with asyncio.timeout(10):  # SIGTERM now: the lock outlasts the few tries of a stop
+                    await engine.stop()
+                assert await store.run(_statuses) == ["sending"]
+            restarted = DeliveryEngine(store, [TelegramAdapter(bot, rate_limits=())])
+            assert await restarted.recover() == 1
+            await restarted.deliver_due()
+        assert await store.run(_statuses) == ["sent"]
+    assert [m.chat_id for m in tg.sent()] == [ALICE.id, ALICE.id]  # the one repeat a crash may cause
+
+
 async def _rows_after(path: Path, key: str) -> list[OutboxRow]:
     async with Store(path) as store:
         return await store.run(_rows, key)
