@@ -84,6 +84,8 @@ class DeliveryEngine:
         if self.running:
             raise RuntimeError("the delivery engine is already running")
         await self.recover()
+        for worker in self.workers.values():
+            worker.closing = False
         self._tasks = [
             asyncio.create_task(self._run(worker), name=f"wirewatch-delivery-{platform}")
             for platform, worker in self.workers.items()
@@ -97,21 +99,18 @@ class DeliveryEngine:
     async def stop(self) -> None:
         """Stop the workers; a message in flight is cancelled and its rows go back to `pending`.
 
-        Outcomes the platform already gave are written first (a write that keeps failing is given up on after
-        a few tries: those rows are sent again at the next start).
+        Outcomes the platform already gave are written first. From now until the next `start`, a write that
+        keeps failing (the database locked) is given up on after a few tries, so stopping (and a last
+        `deliver_due`) ends: those rows are sent again at the next start.
         """
         tasks, self._tasks = self._tasks, []
         for worker in self.workers.values():
-            worker.closing = True
-        try:
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-        finally:
-            for worker in self.workers.values():
-                worker.closing = False
+            worker.closing = True  # until the next start: a last `deliver_due` after this gives up too
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def __aenter__(self) -> DeliveryEngine:
         await self.start()
