@@ -121,10 +121,6 @@ class RateLimiter:
         assert granted is not None  # every earlier send was answered at once
         return granted
 
-    def in_flight(self) -> int:
-        """How many granted sends are still waiting for their answer (for tests and logs)."""
-        return len({id(s) for w in self._windows.values() for s in w if s.end is None})
-
     def _sweep(self, now: float) -> None:
         """Forget the windows of chats that have been quiet for a whole period (memory stays bounded)."""
         for (index, key), window in list(self._windows.items()):
