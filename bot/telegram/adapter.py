@@ -271,9 +271,10 @@ class AiohttpRequest(BaseRequest):
         write = self._timeout(write_timeout, "media" if files else "write")
         connect = self._timeout(connect_timeout, "connect")
         pool = self._timeout(pool_timeout, "pool")
-        timeout = aiohttp.ClientTimeout(
-            total=None,
-            connect=None if connect is None or pool is None else connect + pool + (write or 0.0),
+        parts = (connect, pool, write, read)
+        timeout = aiohttp.ClientTimeout(  # aiohttp has no write timeout: the whole call gets all four
+            total=None if None in parts else sum(p for p in parts if p is not None),
+            connect=None if connect is None or pool is None else connect + pool,
             sock_connect=connect,
             sock_read=read,
         )
@@ -288,7 +289,7 @@ class AiohttpRequest(BaseRequest):
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
 
     def _proxy(self, url: str) -> str | None:
-        """The proxy the environment names for `url` (`HTTPS_PROXY`, `NO_PROXY`...), looked up once per host.
+        """The proxy the environment names for `url` (`HTTPS_PROXY`, `NO_PROXY`...), looked up once per URL.
 
         (aiohttp's `trust_env` would look it up, and read ~/.netrc, in a thread for every request.)
         """
