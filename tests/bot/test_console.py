@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -35,6 +36,7 @@ def test_the_console_timezone_is_checked() -> None:
         "UTC"
     )
     with pytest.raises(
-        ConfigError, match='console.timezone: expected an IANA time zone such as "Europe/Amsterdam"'
+        ConfigError,
+        match=re.escape('console.timezone: expected an IANA time zone such as "Europe/Amsterdam"'),
     ):
         parse_settings({"console": {"timezone": "Mars/Olympus"}}, tokens={}, path=None)
