@@ -217,7 +217,13 @@ async def _run(
             adapters.append(ConsoleAdapter(stream, color=color, zone=settings.console.zone))
         if not adapters:
             log.warning("the console is disabled and no chat platform is set up: alerts wait in the outbox")
-        engine = DeliveryEngine(store, adapters, settings=settings.delivery, clock=clock)
+        engine = DeliveryEngine(
+            store,
+            adapters,
+            settings=settings.delivery,
+            clock=clock,
+            observer=None if metrics is None else metrics.observe_delivery,
+        )
         running = Running(store, engine, tuple(adapters), status)
 
         intervals = {source.name: source.interval for source in settings.sources}

@@ -6,12 +6,15 @@ from the database at each scrape, so they are right whichever process queued the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+
+from storage.models import OutboxRow
 
 __all__ = ["CONTENT_TYPE", "Metrics", "OutboxGauges"]
 
@@ -100,6 +103,17 @@ class Metrics:
 
     def observe_latency(self, platform: str, seconds: float) -> None:
         self.delivery_latency.labels(platform).observe(max(0.0, seconds))
+
+    def observe_delivery(
+        self, platform: str, tally: str, rows: Sequence[OutboxRow], count: int, at: datetime
+    ) -> None:
+        """The delivery engine's report on rows that ended (`bot.delivery.Observer`)."""
+        if tally in ("failed", "expired", "dropped"):
+            self.observe_alerts(platform, tally, count)
+            return
+        self.observe_alerts(platform, "sent", count)
+        for row in rows:  # first seen (queued with the poll that found it) -> accepted by the platform
+            self.observe_latency(platform, (at - row.created_at).total_seconds())
 
     def text(self) -> bytes:
         """The exposition text for a scrape."""

@@ -13,12 +13,14 @@ from bot.delivery._plan import Unit, is_late, plan_unit
 from bot.delivery._ratelimit import RateLimiter, Slot
 from bot.delivery._settings import DELIVERY_TABLE, DeliverySettings
 from bot.delivery._stats import DeliveryStats
+from bot.delivery._worker import Observer
 
 __all__ = [
     "DELIVERY_TABLE",
     "DeliveryEngine",
     "DeliverySettings",
     "DeliveryStats",
+    "Observer",
     "RateLimiter",
     "Slot",
     "Unit",

@@ -23,7 +23,7 @@ from types import TracebackType
 from bot.adapters.base import Adapter
 from bot.delivery._settings import DeliverySettings
 from bot.delivery._stats import DeliveryStats
-from bot.delivery._worker import ERROR_PAUSE, PlatformWorker
+from bot.delivery._worker import ERROR_PAUSE, Observer, PlatformWorker
 from bot.store import Store
 from storage.outbox import recover_interrupted
 
@@ -43,6 +43,7 @@ class DeliveryEngine:
         settings: DeliverySettings | None = None,
         clock: Callable[[], datetime] | None = None,
         rng: random.Random | None = None,
+        observer: Observer | None = None,
     ) -> None:
         self.store = store
         self.settings = settings or DeliverySettings()
@@ -53,7 +54,7 @@ class DeliveryEngine:
             if adapter.platform in self.workers:
                 raise ValueError(f"two adapters for platform {adapter.platform!r}")
             self.workers[adapter.platform] = PlatformWorker(
-                store, adapter, settings=self.settings, clock=self.clock, rng=rng
+                store, adapter, settings=self.settings, clock=self.clock, rng=rng, observer=observer
             )
         self._wake = {platform: asyncio.Event() for platform in self.workers}
         self._tasks: list[asyncio.Task[None]] = []

@@ -53,13 +53,17 @@ from bot.store import Store
 from storage.errors import StorageError
 from storage.models import Destination, OutboxRow
 
-__all__ = ["CLAIM_AHEAD", "ERROR_PAUSE", "MAX_STEPS_PER_PASS", "PlatformWorker"]
+__all__ = ["CLAIM_AHEAD", "ERROR_PAUSE", "MAX_STEPS_PER_PASS", "OBSERVED", "Observer", "PlatformWorker"]
 
 log = logging.getLogger("bot.delivery")
 T = TypeVar("T")
 
 ERROR_PAUSE = 5.0  # seconds a destination (or a worker) rests after an unexpected error
 MAX_STEPS_PER_PASS = 100  # messages per destination in one pass; the next pass carries on
+# What a worker reports as rows end: (platform, tally, the rows, how many, when). Tallies: "sent", "edited",
+# "digest", "not_modified" (the platform accepted them), "failed", "expired", "dropped".
+Observer = Callable[[str, str, Sequence[OutboxRow], int, datetime], None]
+OBSERVED = frozenset({"sent", "edited", "digest", "not_modified", "failed", "expired"})
 CLAIM_AHEAD = 4  # destinations claimed (and recorded) per batch, in units of `max_concurrency`
 
 
@@ -84,9 +88,11 @@ class PlatformWorker:
         settings: DeliverySettings,
         clock: Callable[[], datetime],
         rng: random.Random,
+        observer: Observer | None = None,
     ) -> None:
         self.store = store
         self.adapter = adapter
+        self.observer = observer
         self.settings = settings
         self.clock = clock
         self.rng = rng
@@ -269,6 +275,8 @@ class PlatformWorker:
 
     def _claimed(self, destination: Destination, slot: Slot, claim: Claim) -> None:
         self._stats.dropped += claim.dropped
+        if claim.dropped and self.observer is not None:
+            self.observer(self.platform, "dropped", (), claim.dropped, self.clock())
         if claim.unit is None or claim.destination is None:
             self.limiter.cancel(slot)
             del self._busy[destination.id]
@@ -364,6 +372,8 @@ class PlatformWorker:
         count = result if isinstance(result, int) else len(answer.unit.rows)
         stats = self._stats
         now = self.clock()
+        if self.observer is not None and decision.tally in OBSERVED:
+            self.observer(self.platform, decision.tally, answer.unit.rows, count, now)
         match decision.tally:
             case "sent":
                 stats.sent += count

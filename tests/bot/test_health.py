@@ -118,7 +118,10 @@ async def test_healthz_and_metrics_follow_what_happens(tmp_path: Path) -> None:
     assert metric(after, "wirewatch_items_total", source="a", event="new") == 2
     assert metric(after, "wirewatch_polls_total", source="a", outcome="ok") >= 2
     assert metric(after, "wirewatch_poll_duration_seconds_count", source="a") >= 2
-    assert "wirewatch_outbox_pending" in after and "wirewatch_outbox_oldest_pending_seconds" in after
+    assert metric(after, "wirewatch_alerts_total", platform="telegram", state="sent") == 2
+    assert metric(after, "wirewatch_delivery_latency_seconds_count", platform="telegram") == 2
+    assert metric(after, "wirewatch_outbox_pending", platform="telegram") == 0
+    assert "wirewatch_outbox_oldest_pending_seconds" in after
     assert during["status"] == "degraded" and during["platforms"] == {"telegram": "unreachable"}
     assert f"health and metrics on http://127.0.0.1:{port}" in out.decode()
     assert err.decode().count("unreachable") <= 3  # one line when the outage starts, not one per failure
