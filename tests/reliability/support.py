@@ -17,9 +17,10 @@ import socket
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -30,20 +31,26 @@ from tests.wirepage import wire_page
 
 __all__ = [
     "Child",
+    "DatabaseLock",
     "Story",
     "assert_delivered",
     "free_port",
     "gated",
+    "get_json",
+    "get_metrics",
+    "metric",
+    "outbox_states",
     "page",
     "seed",
     "stories",
-    "DatabaseLock",
-    "outbox_states",
     "tags",
     "tally",
+    "until",
     "wait_delivered",
     "write_config",
 ]
+
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ ")  # the default log format
 
 PLACES = (
     "KYIV",
@@ -240,7 +247,10 @@ class Child:
         await asyncio.gather(*self._readers, return_exceptions=True)
 
     def assert_no_crash(self) -> None:
+        """No traceback, and every line of the log a log record of its own (one line per failure)."""
         assert "Traceback" not in self.stderr, self.stderr
+        strays = [line for line in self.err if not LOG_LINE.match(line)]
+        assert not strays, self.stderr
 
 
 def tally(tg: FakeTelegram, chat: int, wanted: Iterable[str]) -> Counter[str]:
@@ -326,3 +336,38 @@ def outbox_states(db: Path) -> dict[str, int]:
         return dict(conn.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall())
     finally:
         conn.close()
+
+
+async def get_json(port: int, path: str) -> dict[str, Any]:
+    async with httpx.AsyncClient(trust_env=False) as client:
+        answer = await client.get(f"http://127.0.0.1:{port}{path}")
+    return dict(answer.json())
+
+
+async def get_metrics(port: int) -> str:
+    async with httpx.AsyncClient(trust_env=False) as client:
+        answer = await client.get(f"http://127.0.0.1:{port}/metrics")
+    return answer.text
+
+
+async def until(check: Callable[[], Awaitable[bool]], what: str, *, timeout: float = 10) -> None:
+    """Poll `check` (an HTTP endpoint: nothing to wait on) every 50 ms until it holds."""
+    try:
+        async with asyncio.timeout(timeout):
+            while not await check():
+                await asyncio.sleep(0.05)
+    except TimeoutError:
+        raise AssertionError(f"waited {timeout}s for {what}") from None
+
+
+def metric(text: str, name: str, **labels: str) -> float:
+    """One sample of Prometheus text (0 when absent)."""
+    wanted = sorted(f'{key}="{value}"' for key, value in labels.items())
+    for line in text.splitlines():
+        if line.startswith("#") or not line.startswith(name):
+            continue
+        key, _, value = line.rpartition(" ")
+        sample, _, rest = key.partition("{")
+        if sample == name and sorted(filter(None, rest.rstrip("}").split(","))) == wanted:
+            return float(value)
+    return 0.0

@@ -22,8 +22,8 @@ from tests.reliability.support import (
     page,
     seed,
     stories,
-    tally,
     tags,
+    tally,
     wait_delivered,
     write_config,
 )

@@ -1,0 +1,95 @@
+"""A real `wirewatch run` whose pages fail in every way a site fails, then recover: each failure is reported
+once, nothing is lost, and what was already seen is not alerted again."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.demo.site import LocalSite
+from tests.fakes.telegram import FakeTelegram
+from tests.reliability.support import (
+    Child,
+    assert_delivered,
+    free_port,
+    get_json,
+    get_metrics,
+    metric,
+    outbox_states,
+    page,
+    seed,
+    stories,
+    tags,
+    wait_delivered,
+    write_config,
+)
+
+# Raw bytes: not HTTP at all when written to the socket, and not a page when served as one.
+GARBAGE = bytes(range(256)) * 16
+FAILURES = ("500", "timeout", "garbage", "not-http", "empty", "dropped")
+
+
+async def test_page_500s_timeouts_garbage_and_empty_bodies_then_recovery(tmp_path: Path) -> None:
+    db = tmp_path / "w.db"
+    port = free_port()
+    # One new item per source: Telegram allows one message a second per chat, so each costs a second.
+    old = {kind: stories(f"old{n}x", 2) for n, kind in enumerate(FAILURES)}
+    new = {kind: stories(f"new{n}x", 1) for n, kind in enumerate(FAILURES)}
+    wanted = [tag for kind in FAILURES for tag in tags(new[kind])]
+    never = [tag for kind in FAILURES for tag in tags(old[kind])]
+    async with LocalSite() as site, FakeTelegram() as tg:
+        chats = [1401, 1402, 1403, 1404]
+        for chat in chats:
+            tg.add_chat(chat, "private", first_name=f"Lezer {chat}")
+        urls = {kind: site.url(f"/{kind}") for kind in FAILURES}
+        for kind in FAILURES:
+            site.set_page(f"/{kind}", page(old[kind]))
+            await seed(urls[kind], db)
+        config = write_config(tmp_path, tg, sources=list(urls.values()), chats=chats, port=port)
+
+        # The next poll of each fails its own way; the one after it finds the new items.
+        for kind in FAILURES:
+            site.set_page(f"/{kind}", page(new[kind], old[kind]))
+        site.fail_next("/500", status=500)
+        site.fail_next("/timeout", delay=5)  # read_timeout is 2 s
+        site.set_page("/garbage", GARBAGE, content_type="text/html; charset=utf-8")
+        site.set_raw("/not-http", GARBAGE)
+        site.fail_next("/empty", status=200)
+        site.fail_next("/dropped", drop=True)
+        seen = {kind: sum(1 for r in site.requests if r.path == f"/{kind}") for kind in FAILURES}
+
+        child = await Child.start(config, tg)
+        try:
+            for kind in ("garbage", "not-http"):
+                await site.wait_for_requests(seen[kind] + 1, path=f"/{kind}", timeout=20)
+                site.set_page(f"/{kind}", page(new[kind], old[kind]))
+            failed = {
+                kind: await child.wait_for_line(rf"^\S+ {re.escape(urls[kind])}: ", stream="out")
+                for kind in FAILURES
+            }
+            health = await get_json(port, "/healthz")
+            await wait_delivered(tg, chats, wanted, timeout=30)  # at the next poll, 10 s later
+            recovered = await get_json(port, "/healthz")
+            metrics = await get_metrics(port)
+            await child.stop()
+        finally:
+            await child.ensure_gone()
+
+    assert_delivered(tg, chats, wanted, repeats=0, never=never)
+    assert outbox_states(db) == {"sent": len(chats) * len(wanted)}
+    child.assert_no_crash()
+    for kind in FAILURES:
+        url = urls[kind]
+        # Reported: one status line per failure, in /healthz while it lasts, and in /metrics.
+        lines = [line for line in child.out if f" {url}: " in line]
+        assert lines == [failed[kind]], (kind, lines)
+        assert "next try in" in failed[kind]
+        assert health["sources"][url]["failures_in_a_row"] == 1, (kind, health)
+        assert health["sources"][url]["last_error"], (kind, health)
+        assert recovered["sources"][url]["failures_in_a_row"] == 0, (kind, recovered)
+        bad = metric(metrics, "wirewatch_polls_total", source=url, outcome="failed")
+        bad += metric(metrics, "wirewatch_polls_total", source=url, outcome="problem")
+        assert bad == 1, (kind, bad)
+        assert metric(metrics, "wirewatch_polls_total", source=url, outcome="ok") == 1, kind
+        # The default log stays quiet about a single failure (the status line says it); never a traceback.
+        assert sum(url in line for line in child.err) <= 1, child.stderr
