@@ -3,9 +3,12 @@
 - `stories(prefix, n)`: wire items whose lead carries a tag (`kd01`), so every alert can be told apart;
 - `seed(url, db)`: the first poll of a source, as `wirewatch poll --once` does it (silent baseline), so the
   child's first poll alerts at once instead of after one 10-second interval;
+- `gated(body, gate)`: a page that stays in flight (half sent) until the test opens the gate;
 - `write_config(...)`: config.toml with the fakes' addresses, small backoffs and no digests;
 - `Child`: the process with its output read as it comes (`wait_for_line`), SIGKILL, SIGTERM, exit status;
-- `tally` / `assert_delivered`: what each chat received, counted from the fake's records (`tg.sent(chat)`).
+- `DatabaseLock`: `BEGIN EXCLUSIVE` from a second connection; `outbox_states`: the outbox after the run;
+- `tally` / `assert_delivered`: what each chat received, counted from the fake's records (`tg.sent(chat)`);
+- `get_json`, `get_metrics`, `metric`, `until`: the child's `/healthz` and `/metrics`.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import socket
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -130,23 +133,32 @@ def write_config(
     *,
     sources: Sequence[str],
     chats: Sequence[int] = (),
+    keywords: Mapping[int, Sequence[str]] | None = None,
     port: int | None = None,
-    extra: str = "",
+    read_timeout: float = 10,
 ) -> Path:
     """config.toml beside `w.db` in `folder`: one source per URL (named by it, polled every 10 s without jitter),
-    the fake Bot API, `chats` as `[[telegram.destinations]]` (mode "all"), fast retries, no digests."""
+    the fake Bot API, `chats` as `[[telegram.destinations]]` (mode "all", or "filtered" on their `keywords`),
+    fast retries, no digests."""
+    keywords = keywords or {}
     parts = [
         '[storage]\npath = "w.db"\n',
         # Small backoffs keep a storm short; a high digest threshold and alert age keep one message per item.
         "[delivery]\nbackoff_base = 0.2\nbackoff_cap = 1.0\ndigest_threshold = 1000\nmax_alert_age = 86400\n",
-        "[fetch]\nconnect_timeout = 2\nread_timeout = 2\nbackoff_base = 1\nbackoff_max = 2\n",
+        f"[fetch]\nconnect_timeout = 2\nread_timeout = {read_timeout}\nbackoff_base = 1\nbackoff_max = 2\n",
         f'[telegram]\napi_base_url = "{tg.url}"\n',
     ]
     if port is not None:
         parts.append(f"[http]\nenabled = true\nport = {port}\n")
-    parts += [f'[[telegram.destinations]]\nchat = {chat}\nmode = "all"\n' for chat in chats]
+    for chat in chats:
+        if chat in keywords:  # only items with one of these words
+            words = ", ".join(f'"{word}"' for word in keywords[chat])
+            parts.append(
+                f'[[telegram.destinations]]\nchat = {chat}\nmode = "filtered"\nkeywords = [{words}]\n'
+            )
+        else:
+            parts.append(f'[[telegram.destinations]]\nchat = {chat}\nmode = "all"\n')
     parts += [f'[[sources]]\nname = "{url}"\nurl = "{url}"\ninterval = 10\njitter = 0\n' for url in sources]
-    parts.append(extra)
     config = folder / "config.toml"
     config.write_text("\n".join(parts), encoding="utf-8")
     return config

@@ -90,7 +90,8 @@ async def test_sigkill_during_a_poll_and_during_delivery_loses_nothing_and_repea
             await second.ensure_gone()
         tg.hold = None
         mid_way = {chat: sum(tally(tg, chat, wanted).values()) for chat in chats}
-        assert all(n == 2 for n in mid_way.values()), mid_way  # killed in mid fan-out
+        # Killed in mid fan-out: every chat has its held alert, not every chat has all of them.
+        assert min(mid_way.values()) >= 2 and sum(mid_way.values()) < len(chats) * len(wanted), mid_way
 
         third = await Child.start(config, tg)
         try:

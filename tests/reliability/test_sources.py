@@ -32,26 +32,38 @@ FAILURES = ("500", "timeout", "garbage", "not-http", "empty", "dropped")
 async def test_page_500s_timeouts_garbage_and_empty_bodies_then_recovery(tmp_path: Path) -> None:
     db = tmp_path / "w.db"
     port = free_port()
-    # One new item per source: Telegram allows one message a second per chat, so each costs a second.
-    old = {kind: stories(f"old{n}x", 2) for n, kind in enumerate(FAILURES)}
-    new = {kind: stories(f"new{n}x", 1) for n, kind in enumerate(FAILURES)}
-    wanted = [tag for kind in FAILURES for tag in tags(new[kind])]
+    letters = {kind: f"f{chr(ord('a') + n)}" for n, kind in enumerate(FAILURES)}  # fa, fb, ...
+    old = {kind: stories(f"{letters[kind]}old", 2) for kind in FAILURES}
+    new = {kind: stories(f"{letters[kind]}new", 1) for kind in FAILURES}
+    # Telegram allows one message a second per chat, so each alert costs a chat a second: two chats follow
+    # the first three sources and two the others, by keyword (`fa*` matches the old items of `fa` too).
+    follows = {1401: FAILURES[:3], 1402: FAILURES[:3], 1403: FAILURES[3:], 1404: FAILURES[3:]}
+    chats = list(follows)
+    keywords = {chat: [f"{letters[kind]}*" for kind in kinds] for chat, kinds in follows.items()}
+    wanted = {chat: [tag for kind in kinds for tag in tags(new[kind])] for chat, kinds in follows.items()}
     never = [tag for kind in FAILURES for tag in tags(old[kind])]
     async with LocalSite() as site, FakeTelegram() as tg:
-        chats = [1401, 1402, 1403, 1404]
         for chat in chats:
             tg.add_chat(chat, "private", first_name=f"Lezer {chat}")
         urls = {kind: site.url(f"/{kind}") for kind in FAILURES}
         for kind in FAILURES:
             site.set_page(f"/{kind}", page(old[kind]))
             await seed(urls[kind], db)
-        config = write_config(tmp_path, tg, sources=list(urls.values()), chats=chats, port=port)
+        config = write_config(
+            tmp_path,
+            tg,
+            sources=list(urls.values()),
+            chats=chats,
+            keywords=keywords,
+            port=port,
+            read_timeout=2,
+        )
 
         # The next poll of each fails its own way; the one after it finds the new items.
         for kind in FAILURES:
             site.set_page(f"/{kind}", page(new[kind], old[kind]))
         site.fail_next("/500", status=500)
-        site.fail_next("/timeout", delay=5)  # read_timeout is 2 s
+        site.fail_next("/timeout", delay=5)  # read_timeout = 2
         site.set_page("/garbage", GARBAGE, content_type="text/html; charset=utf-8")
         site.set_raw("/not-http", GARBAGE)
         site.fail_next("/empty", status=200)
@@ -68,15 +80,17 @@ async def test_page_500s_timeouts_garbage_and_empty_bodies_then_recovery(tmp_pat
                 for kind in FAILURES
             }
             health = await get_json(port, "/healthz")
-            await wait_delivered(tg, chats, wanted, timeout=30)  # at the next poll, 10 s later
+            for chat in chats:  # at the next poll, 10 s later
+                await wait_delivered(tg, [chat], wanted[chat], timeout=30)
             recovered = await get_json(port, "/healthz")
             metrics = await get_metrics(port)
             await child.stop()
         finally:
             await child.ensure_gone()
 
-    assert_delivered(tg, chats, wanted, repeats=0, never=never)
-    assert outbox_states(db) == {"sent": len(chats) * len(wanted)}
+    for chat in chats:
+        assert_delivered(tg, [chat], wanted[chat], repeats=0, never=never)
+    assert outbox_states(db) == {"sent": sum(len(tags) for tags in wanted.values())}
     child.assert_no_crash()
     for kind in FAILURES:
         url = urls[kind]
@@ -90,6 +104,6 @@ async def test_page_500s_timeouts_garbage_and_empty_bodies_then_recovery(tmp_pat
         bad = metric(metrics, "wirewatch_polls_total", source=url, outcome="failed")
         bad += metric(metrics, "wirewatch_polls_total", source=url, outcome="problem")
         assert bad == 1, (kind, bad)
-        assert metric(metrics, "wirewatch_polls_total", source=url, outcome="ok") == 1, kind
+        assert metric(metrics, "wirewatch_polls_total", source=url, outcome="ok") >= 1, kind
         # The default log stays quiet about a single failure (the status line says it); never a traceback.
         assert sum(url in line for line in child.err) <= 1, child.stderr
