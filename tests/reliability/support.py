@@ -44,6 +44,7 @@ __all__ = [
     "metric",
     "outbox_states",
     "page",
+    "private_chats",
     "seed",
     "stories",
     "tags",
@@ -119,6 +120,14 @@ async def seed(url: str, db: Path) -> None:
     already seen, without alerts. The config names the source by its URL, as `poll --once` does."""
     events = await poll_once(url, str(db), now=None, baseline=True, kind="wire-page")
     assert events == [], events
+
+
+def private_chats(tg: FakeTelegram, first: int, count: int) -> list[int]:
+    """`count` private chats with ids from `first`, known to the fake (for `[[telegram.destinations]]`)."""
+    chats = list(range(first, first + count))
+    for chat in chats:
+        tg.add_chat(chat, "private", first_name=f"Lezer {chat}")
+    return chats
 
 
 def free_port() -> int:

@@ -20,6 +20,7 @@ from tests.reliability.support import (
     gated,
     outbox_states,
     page,
+    private_chats,
     seed,
     stories,
     tags,
@@ -29,13 +30,6 @@ from tests.reliability.support import (
 )
 
 BASE = stories("base", 3)  # on the page before the child starts: never alerted
-
-
-def private_chats(tg: FakeTelegram, first: int, count: int) -> list[int]:
-    chats = list(range(first, first + count))
-    for chat in chats:
-        tg.add_chat(chat, "private", first_name=f"Lezer {chat}")
-    return chats
 
 
 async def test_sigkill_during_a_poll_and_during_delivery_loses_nothing_and_repeats_at_most_one_per_chat(

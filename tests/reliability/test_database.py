@@ -15,6 +15,7 @@ from tests.reliability.support import (
     assert_delivered,
     outbox_states,
     page,
+    private_chats,
     seed,
     stories,
     tags,
@@ -32,9 +33,7 @@ async def test_a_database_locked_past_the_busy_timeout_during_fan_out_delays_but
     wanted = tags(fresh)
     db = tmp_path / "w.db"
     async with LocalSite() as site, FakeTelegram() as tg:
-        chats = list(range(1601, 1609))
-        for chat in chats:
-            tg.add_chat(chat, "private", first_name=f"Lezer {chat}")
+        chats = private_chats(tg, 1601, 8)
         site.set_page("/wire", page(BASE))
         await seed(site.url("/wire"), db)
         config = write_config(tmp_path, tg, sources=[site.url("/wire")], chats=chats)

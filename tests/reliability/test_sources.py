@@ -35,9 +35,9 @@ async def test_page_500s_timeouts_garbage_and_empty_bodies_then_recovery(tmp_pat
     letters = {kind: f"f{chr(ord('a') + n)}" for n, kind in enumerate(FAILURES)}  # fa, fb, ...
     old = {kind: stories(f"{letters[kind]}old", 2) for kind in FAILURES}
     new = {kind: stories(f"{letters[kind]}new", 1) for kind in FAILURES}
-    # Telegram allows one message a second per chat, so each alert costs a chat a second: two chats follow
-    # the first three sources and two the others, by keyword (`fa*` matches the old items of `fa` too).
-    follows = {1401: FAILURES[:3], 1402: FAILURES[:3], 1403: FAILURES[3:], 1404: FAILURES[3:]}
+    # Telegram allows one message a second per chat, so each alert costs a chat a second: each pair of chats
+    # follows two sources, by keyword (`fa*` matches the old items of `fa` too, should they come again).
+    follows = {1401 + n: FAILURES[n // 2 * 2 : n // 2 * 2 + 2] for n in range(6)}
     chats = list(follows)
     keywords = {chat: [f"{letters[kind]}*" for kind in kinds] for chat, kinds in follows.items()}
     wanted = {chat: [tag for kind in kinds for tag in tags(new[kind])] for chat, kinds in follows.items()}
