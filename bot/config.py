@@ -138,6 +138,14 @@ class FetchSettings:
         float, Setting("After failures a source waits about backoff_base * 2^(failures-1) seconds.", ge=1)
     ] = 30.0
     backoff_max: Annotated[float, Setting("The longest wait after failures, in seconds.", ge=1)] = 1800.0
+    parse_timeout: Annotated[
+        float,
+        Setting(
+            "Seconds reading one page may take (off the event loop); a page over it is a failed poll, reported.",
+            gt=0,
+            le=600,
+        ),
+    ] = 10.0
 
 
 @table
@@ -262,6 +270,18 @@ class SourceSettings:
     selectors: Annotated[SelectorSettings | None, Setting("CSS selectors, for a page without datelines.")] = (
         None
     )
+    timezone: Annotated[
+        str,
+        Setting(
+            "The source's time zone: clock labels such as `14:32` are wall time there (feeds carry offsets).",
+            expected='an IANA time zone such as "Europe/Amsterdam" or "UTC"',
+            check=_timezone,
+        ),
+    ] = "Europe/Amsterdam"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     @property
     def max_jitter(self) -> float:

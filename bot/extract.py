@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from parsers.countries import tag_item
 from parsers.errors import NotHtmlError, ParseError
 from parsers.feeds import looks_like_feed, parse_feed
 from parsers.models import Item
 from parsers.pages import Selectors, looks_like_html, parse_wire_page
+from parsers.times import LOCAL_ZONE
 
 __all__ = ["extract_items"]
 
@@ -21,8 +22,12 @@ def extract_items(
     base_url: str | None,
     kind: str | None = None,
     selectors: Selectors | None = None,
+    zone: tzinfo = LOCAL_ZONE,
+    deadline: float | None = None,
 ) -> list[Item]:
-    """Parse and tag. `kind` is "wire-page", "feed", or "auto"/None to sniff. Raises `ParseError` for a wrong body."""
+    """Parse and tag. `kind` is "wire-page", "feed", or "auto"/None to sniff. Raises `ParseError` for a wrong body
+    (`ParseTimeout` past `deadline`, a `time.monotonic()` reading). `zone`: the source's time zone, for clock
+    labels (a feed's dates carry their own offsets)."""
     if kind in (None, "auto"):
         if looks_like_feed(body):
             kind = "feed"
@@ -33,7 +38,9 @@ def extract_items(
     if kind == "feed":
         items = parse_feed(body, now=now, base_url=base_url)
     elif kind == "wire-page":
-        items = parse_wire_page(text, now=now, base_url=base_url, selectors=selectors)
+        items = parse_wire_page(
+            text, now=now, base_url=base_url, selectors=selectors, deadline=deadline, zone=zone
+        )
     else:
         raise ParseError(f"unknown source kind {kind!r}")
     return [tag_item(item) for item in items]

@@ -9,6 +9,7 @@ Nothing a site sends escapes as an exception: every failure is recorded on the s
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import random
@@ -27,7 +28,7 @@ from bot.extract import extract_items
 from bot.fetch import FetchError, HttpStatusError, fetch
 from bot.matching import MatchIndex
 from bot.store import Store
-from parsers.errors import ParseError
+from parsers.errors import ParseError, ParseTimeout
 from parsers.models import Item
 from parsers.pages import Selectors
 from storage.items import apply_poll
@@ -116,14 +117,22 @@ class Poller:
         if result.not_modified:
             await self.store.run(record_not_modified, source.name, now=now)
             return PollReport(source.name, "not-modified", at=now)
+        budget = self.fetch_settings.parse_timeout
         try:
-            items = extract_items(
+            items = await asyncio.to_thread(  # a big page never holds up the other sources, or Ctrl+C
+                extract_items,
                 result.body,
                 result.text,
                 now=self.labels_at or now,
                 base_url=result.url,
                 kind=source.kind,
                 selectors=_selectors(source),
+                zone=source.zone,
+                deadline=time.monotonic() + budget,
+            )
+        except ParseTimeout as exc:
+            return await self._failed(
+                source, f"reading the page took more than {budget:g}s (stopped while {exc.stage})"
             )
         except ParseError as exc:
             return await self._failed(source, f"cannot read the page: {exc}")

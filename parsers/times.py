@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from parsers.deadline import NEVER, Deadline
@@ -126,8 +126,9 @@ def find_time_labels(text: str, *, deadline: Deadline = NEVER) -> list[tuple[int
     return found
 
 
-def parse_time_label(label: str, now: datetime) -> TimeStamp | None:
-    """The moment `label` stands for, seen at `now` (aware); None when it is not a time label."""
+def parse_time_label(label: str, now: datetime, zone: tzinfo = LOCAL_ZONE) -> TimeStamp | None:
+    """The moment `label` stands for, seen at `now` (aware); None when it is not a time label. A clock time
+    (`14:32`, `gisteren 22:10`) is wall time in `zone`, the source's time zone."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be a timezone-aware datetime")
     now = now.astimezone(UTC)
@@ -136,7 +137,7 @@ def parse_time_label(label: str, now: datetime) -> TimeStamp | None:
     if match is None or not _accept(clean, match):
         return None
     try:
-        moment, precision = _resolve(match, now)
+        moment, precision = _resolve(match, now, zone)
     except (OverflowError, ValueError):
         return None
     return TimeStamp(label=clean, published_at=min(moment, now), precision=precision)
@@ -223,7 +224,7 @@ def _accept(text: str, match: re.Match[str]) -> bool:
     return not (last and last.end(1) == len(before[-24:]) and last.group(1).lower() in _CLOCK_STOP_WORDS)
 
 
-def _resolve(match: re.Match[str], now: datetime) -> tuple[datetime, int | None]:
+def _resolve(match: re.Match[str], now: datetime, zone: tzinfo) -> tuple[datetime, int | None]:
     groups = match.groupdict()
     if groups["now"] is not None or groups["ago"] is not None:
         return now, _MINUTE
@@ -235,26 +236,26 @@ def _resolve(match: re.Match[str], now: datetime) -> tuple[datetime, int | None]
             count = int(groups[prefix + "n"]) if groups[prefix + "n"] is not None else 1
             seconds = table[unit.lower()]
             return now - timedelta(seconds=count * seconds), seconds
-    today = now.astimezone(LOCAL_ZONE).date()
+    today = now.astimezone(zone).date()
     if groups["day"] is not None:
         day = today - timedelta(days=_DAYS_BACK[groups["day"].lower()])
         if groups["dayhh"] is None:
-            start, end = _local_midnight(day), _local_midnight(day + timedelta(days=1))
+            start, end = _local_midnight(day, zone), _local_midnight(day + timedelta(days=1), zone)
             return end, int((end - start).total_seconds())
-        return _local(day, groups["dayhh"], groups["daymm"]), _MINUTE
+        return _local(day, groups["dayhh"], groups["daymm"], zone), _MINUTE
     if groups["today"] is not None:
-        return _local(today, groups["todayhh"], groups["todaymm"]), _MINUTE
-    moment = _local(today, groups["hh"], groups["mm"])
+        return _local(today, groups["todayhh"], groups["todaymm"], zone), _MINUTE
+    moment = _local(today, groups["hh"], groups["mm"], zone)
     if moment - now > FUTURE_SLACK:
-        moment = _local(today - timedelta(days=1), groups["hh"], groups["mm"])
+        moment = _local(today - timedelta(days=1), groups["hh"], groups["mm"], zone)
     return moment, _MINUTE
 
 
-def _local(day: date, hour: str, minute: str) -> datetime:
-    """Amsterdam wall time on `day` in UTC; of a repeated hour (DST end) the later reading."""
-    wall = datetime.combine(day, time(int(hour), int(minute)), tzinfo=LOCAL_ZONE)
+def _local(day: date, hour: str, minute: str, zone: tzinfo) -> datetime:
+    """Wall time in `zone` on `day`, in UTC; of a repeated hour (DST end) the later reading."""
+    wall = datetime.combine(day, time(int(hour), int(minute)), tzinfo=zone)
     return max(wall.astimezone(UTC), wall.replace(fold=1).astimezone(UTC))
 
 
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0, 0), tzinfo=LOCAL_ZONE).astimezone(UTC)
+def _local_midnight(day: date, zone: tzinfo) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=zone).astimezone(UTC)

@@ -49,7 +49,7 @@ selectors), `_shared`.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -62,6 +62,7 @@ from parsers.pages._bytes import looks_like_html, parser_input, plain_text_page
 from parsers.pages._items import text_items
 from parsers.pages._layout import STRIP
 from parsers.pages._selectors import Selectors, check_selectors, selector_items
+from parsers.times import LOCAL_ZONE
 
 __all__ = ["Selectors", "looks_like_html", "parse_wire_page"]
 
@@ -73,11 +74,13 @@ def parse_wire_page(
     base_url: str | None = None,
     selectors: Selectors | None = None,
     deadline: float | None = None,
+    zone: tzinfo = LOCAL_ZONE,
 ) -> list[Item]:
     """The items of a wire page in page order (newest first); `[]` when it holds none.
 
     `deadline` is a `time.monotonic()` reading: past it the parse stops with `ParseTimeout` (see the module
-    docstring).
+    docstring). `zone` is the source's time zone: clock labels (`14:32`) and `<time>` values without an offset
+    are wall time there.
     """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be a timezone-aware datetime")
@@ -98,7 +101,7 @@ def parse_wire_page(
     if root is None or not (selectors or has_dateline(root.text(separator="\n"), deadline=clock)):
         return []  # the cheap test: without a dateline in the plain text there is no wire item
     if selectors:
-        items = selector_items(root, selectors, now, base_url, clock)
+        items = selector_items(root, selectors, now, base_url, clock, zone)
     else:
-        items = text_items(root, now, base_url, clock)
+        items = text_items(root, now, base_url, clock, zone)
     return unique_by_uid(items)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from selectolax.lexbor import LexborNode
 
@@ -32,13 +32,17 @@ from parsers.pages._slots import (
 )
 from parsers.pages._ties import Ties
 from parsers.pages._titles import assign_titles, title_text
-from parsers.times import TimeStamp, find_time_labels, parse_time_label
+from parsers.times import LOCAL_ZONE, TimeStamp, find_time_labels, parse_time_label
 
 __all__ = ["text_items"]
 
 
 def text_items(
-    root: LexborNode, now: datetime, base_url: str | None, deadline: Deadline = NEVER
+    root: LexborNode,
+    now: datetime,
+    base_url: str | None,
+    deadline: Deadline = NEVER,
+    zone: tzinfo = LOCAL_ZONE,
 ) -> list[Item]:
     """The dateline items under `root`, in page order; `now` is aware UTC."""
     lay = layout(root, deadline)
@@ -52,7 +56,7 @@ def text_items(
     )
     if not datelines:
         return []
-    labels = find_labels(lay, spans, page_text, deadline)
+    labels = find_labels(lay, spans, page_text, deadline, zone)
     ties = Ties(lay, labels)
     slots = find_slots(lay, datelines, labels, ties, deadline)
     loose = loose_labels(slots, labels)
@@ -82,7 +86,7 @@ def text_items(
     for index, slot in enumerate(slots):
         if index in keep:
             deadline.tick("building items")
-            item = _item(lay, slot, now, base_url, shared, stamps)
+            item = _item(lay, slot, now, base_url, shared, stamps, zone)
             if item is not None:
                 items.append(item)
     return items
@@ -125,6 +129,7 @@ def _item(
     base_url: str | None,
     shared: set[str],
     stamps: dict[str, TimeStamp | None],
+    zone: tzinfo,
 ) -> Item | None:
     text, dateline, label = lay.text, slot.dateline, slot.label
     lead = normalize_space(text[dateline.end : slot.lead_end])
@@ -136,7 +141,7 @@ def _item(
         if label.text in stamps:
             stamp = stamps[label.text]
         else:
-            stamp = stamps[label.text] = parse_time_label(label.text, now)
+            stamp = stamps[label.text] = parse_time_label(label.text, now, zone)
         if stamp is None:
             return None
         published_at, precision = stamp.published_at, stamp.precision

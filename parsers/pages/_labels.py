@@ -10,12 +10,13 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from parsers.deadline import NEVER, Deadline
 from parsers.identity import normalize_space
 from parsers.pages._layout import Layout
 from parsers.pages._shared import exact_datetime
+from parsers.times import LOCAL_ZONE
 
 __all__ = ["Label", "Labels", "find_labels", "in_sentence", "path_at"]
 
@@ -58,14 +59,18 @@ class Labels:
 
 
 def find_labels(
-    lay: Layout, spans: list[tuple[int, int]], page_text: str, deadline: Deadline = NEVER
+    lay: Layout,
+    spans: list[tuple[int, int]],
+    page_text: str,
+    deadline: Deadline = NEVER,
+    zone: tzinfo = LOCAL_ZONE,
 ) -> Labels:
     """The `<time datetime>` labels and the text labels at `spans` that no `<time>` overlaps and that stand
     in no sentence of `page_text` (the layout's text with its soft breaks as line breaks), in page order."""
     exact = []
     for start, end, value in lay.times:
         deadline.tick("finding time labels")
-        moment = exact_datetime(value)
+        moment = exact_datetime(value, zone)
         if moment is not None:
             label = normalize_space(lay.text[start:end]) or value.strip()
             exact.append(Label(start, end, label, moment, path_at(lay, start)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
@@ -13,7 +13,7 @@ from parsers.errors import SelectorError
 from parsers.identity import canonical_url, content_hash, normalize_space, text_uid
 from parsers.models import Item
 from parsers.pages._shared import READ_MORE, absolute, exact_datetime
-from parsers.times import find_time_labels, parse_time_label
+from parsers.times import LOCAL_ZONE, find_time_labels, parse_time_label
 
 __all__ = ["Selectors", "check_selectors", "selector_items"]
 
@@ -43,7 +43,12 @@ def check_selectors(selectors: Selectors) -> None:
 
 
 def selector_items(
-    root: LexborNode, sel: Selectors, now: datetime, base_url: str | None, deadline: Deadline = NEVER
+    root: LexborNode,
+    sel: Selectors,
+    now: datetime,
+    base_url: str | None,
+    deadline: Deadline = NEVER,
+    zone: tzinfo = LOCAL_ZONE,
 ) -> list[Item]:
     """An item per `sel.item` element under `root` that holds any text, in page order."""
     items: list[Item] = []
@@ -54,7 +59,9 @@ def selector_items(
         time_node = node.css_first(sel.time) if sel.time else None
         title = normalize_space(title_node.text(separator=" ")) if title_node else ""
         lead = normalize_space((lead_node or node).text(separator=" "))
-        label, published_at, precision = _selector_time(time_node, lead if time_node is None else "", now)
+        label, published_at, precision = _selector_time(
+            time_node, lead if time_node is None else "", now, zone
+        )
         shown = normalize_space(time_node.text(separator=" ")) if time_node else label
         # without a lead selector the lead is what the item holds besides its title and time
         for part in [title, shown] if lead_node is None else [shown if time_node is None else None]:
@@ -84,15 +91,15 @@ def selector_items(
 
 
 def _selector_time(
-    node: LexborNode | None, fallback: str, now: datetime
+    node: LexborNode | None, fallback: str, now: datetime, zone: tzinfo
 ) -> tuple[str | None, datetime | None, int | None]:
     visible = normalize_space(node.text(separator=" ")) if node else fallback
     attr = (node.attributes.get("datetime") or "") if node else ""
-    moment = exact_datetime(attr) if attr else None
+    moment = exact_datetime(attr, zone) if attr else None
     if moment is not None:
         return visible or attr.strip(), min(moment, now), None
     for start, end in find_time_labels(visible):
-        stamp = parse_time_label(visible[start:end], now)
+        stamp = parse_time_label(visible[start:end], now, zone)
         if stamp:
             return stamp.label, stamp.published_at, stamp.precision
     return None, None, None

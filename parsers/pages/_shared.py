@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from urllib.parse import urljoin, urlsplit
 
 from parsers.times import LOCAL_ZONE
@@ -29,8 +29,8 @@ def absolute(href: str, base_url: str | None) -> str | None:
     return url if parts.scheme in ("http", "https") and parts.hostname else None
 
 
-def exact_datetime(value: str) -> datetime | None:
-    """A `<time datetime>` value with a time of day, in UTC (local time when it has no offset)."""
+def exact_datetime(value: str, zone: tzinfo = LOCAL_ZONE) -> datetime | None:
+    """A `<time datetime>` value with a time of day, in UTC (wall time in `zone` when it has no offset)."""
     value = value.strip()
     if len(value) < 16:
         return None  # a date alone says nothing exact
@@ -39,7 +39,7 @@ def exact_datetime(value: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=LOCAL_ZONE)
+            moment = moment.replace(tzinfo=zone)
         return moment.astimezone(UTC)
     except (ValueError, OverflowError):
         return None

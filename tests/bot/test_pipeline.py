@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -202,3 +204,50 @@ async def test_restart_between_polls_reports_nothing_twice(rig: Rig) -> None:
     second_process = await rig.poll()
     assert places(first) == [("new", "KYIV")]
     assert second_process.events == ()
+
+
+async def test_a_page_over_its_parse_budget_is_a_failed_poll_not_a_frozen_loop(tmp_path: Path) -> None:
+    """The parse runs in a worker thread within `[fetch] parse_timeout`; the event loop keeps turning."""
+    entries = [
+        (
+            f"PLAATS{i} (ANP)",
+            f"Bericht nummer {i} over de gebeurtenissen van vandaag.",
+            f"{i % 50 + 1} minuten geleden",
+        )
+        for i in range(3000)
+    ]
+    async with LocalSite() as site, Store(tmp_path / "w.db") as store, make_client() as client:
+        site.set_page(PATH, wire_page(entries))
+        source = SourceSettings(name="big", url=site.url(PATH), kind="wire-page")
+        await store.run(upsert_source, source.name, source.url, source.kind)
+        poller = Poller(
+            store=store,
+            client=client,
+            clock=lambda: datetime(2026, 11, 27, 12, 0, tzinfo=UTC),
+            fetch_settings=FetchSettings(parse_timeout=0.001),
+        )
+        ticks = 0
+
+        async def ticking() -> None:
+            nonlocal ticks
+            while True:
+                ticks += 1
+                await asyncio.sleep(0)
+
+        ticker = asyncio.ensure_future(ticking())
+        try:
+            report = await poller.poll(source)
+        finally:
+            ticker.cancel()
+    assert report.status == "failed" and report.error is not None
+    assert "reading the page took more than 0.001s" in report.error
+    assert ticks > 1  # the loop ran other work while the page was being read
+
+
+async def test_clock_labels_are_read_in_the_sources_time_zone(rig: Rig) -> None:
+    rig.site.set_page(PATH, wire_page([("KYIV (ANP)", "Raketten treffen de hoofdstad.", "11:30"), *SEED]))
+    for zone, expected in (("Europe/Amsterdam", 10), ("UTC", 11), ("America/New_York", 16)):
+        rig.source = dataclasses.replace(rig.source, name=f"z-{zone}", timezone=zone)
+        report = await rig.poll(baseline=False)
+        (kyiv,) = [e.item for e in report.events if e.item.place == "KYIV"]
+        assert kyiv.published_at is not None and kyiv.published_at.hour == expected % 24, zone
