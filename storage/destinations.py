@@ -27,6 +27,7 @@ from storage.transactions import write_scope
 
 __all__ = [
     "DestinationKey",
+    "current_key",
     "destination_from_row",
     "disable_destination",
     "enable_destination",
@@ -228,6 +229,10 @@ def rekey_destination(db: Database, old_key: str, new_key: str, *, now: datetime
         old = _require(db, old_key)
         if new_key == old_key:
             return old
+        db.execute(
+            "INSERT OR REPLACE INTO destination_moves (old_key, new_key, moved_at) VALUES (?, ?, ?)",
+            [old_key, new_key, stamp],
+        )
         existing = get_destination(db, new_key)
         if existing is None:
             db.execute(
@@ -265,6 +270,17 @@ def rekey_destination(db: Database, old_key: str, new_key: str, *, now: datetime
         if existing.disabled_reason is not None:
             _fail_waiting(db, existing.id, f"destination disabled: {existing.disabled_reason}", stamp)
         return _require(db, new_key)
+
+
+def current_key(db: Database, key: str) -> str:
+    """Where destination `key` lives now: the key it moved to (after every move), or `key` itself."""
+    seen = {key}
+    while True:
+        row = db.execute("SELECT new_key FROM destination_moves WHERE old_key = ?", [key]).fetchone()
+        if row is None or row[0] in seen:
+            return key
+        key = row[0]
+        seen.add(key)
 
 
 def destination_from_row(row: dict[str, Any]) -> Destination:

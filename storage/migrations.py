@@ -199,6 +199,20 @@ def m007_destination_mentions(db: Database) -> None:
     db.execute("ALTER TABLE destinations ADD COLUMN mention_keywords TEXT NOT NULL DEFAULT '[]'")
 
 
+@migration
+def m008_destination_moves(db: Database) -> None:
+    """Where a destination went when its chat got a new id, so the config file's old id still finds it."""
+    db.execute(
+        """
+        CREATE TABLE destination_moves (
+            old_key TEXT PRIMARY KEY,
+            new_key TEXT NOT NULL,
+            moved_at TEXT NOT NULL
+        )
+        """
+    )
+
+
 def apply_migrations(db: Database, *, path: str | Path = "") -> list[str]:
     """Apply the pending migrations; return their names (empty when the schema is current).
 

@@ -7,6 +7,7 @@ transaction committed, so the poller (which reads the index on this thread too) 
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -26,6 +27,7 @@ from bot.chat.records import (
 from bot.filters import merge_keywords
 from bot.matching import MatchIndex, keyword_pattern, matches
 from storage.destinations import (
+    current_key,
     disable_destination,
     enable_destination,
     ensure_destination,
@@ -59,6 +61,9 @@ __all__ = [
     "subscribe",
     "sync_static",
 ]
+
+
+log = logging.getLogger(__name__)
 
 
 def refile(db: Database, index: MatchIndex, key: str) -> None:
@@ -317,7 +322,18 @@ def sync_static(
     now: datetime,
 ) -> list[str]:
     """Make the config file's destinations of `platform` exist with exactly its filters; with `prune`, switch
-    off those no longer in the file. Returns the keys switched off."""
+    off those no longer in the file. Returns the keys switched off.
+
+    A chat that got a new id (a Telegram group that became a supergroup) is found under its new id: the file's
+    old id keeps working.
+    """
+    moved = []
+    for entry in wanted:
+        now_at = current_key(db, entry.key)
+        if now_at != entry.key:
+            log.warning("%s is now %s: the config file may name the new id", entry.key, now_at)
+        moved.append(dataclasses.replace(entry, key=now_at))
+    wanted = moved
     keys = {entry.key for entry in wanted}
     gone = [
         dest.key

@@ -181,13 +181,14 @@ class TelegramRuntime:
         A token the Bot API refuses is fatal (`PlatformStartError`); an API that cannot be reached is not: the
         bot keeps trying in the background (5 s, doubling up to 5 min) while alerts wait in the outbox.
         """
+        await self._sync_destinations(offline=True)  # chats named by id get alerts even if the API is down
         try:
             await self._connect()
-        except NetworkError as exc:
-            self.reachability.failed(f"{type(exc).__name__}: {exc}")
-            log.warning(
-                "cannot reach the Telegram Bot API at %s at start; trying again in the background",
+        except NetworkError:
+            log.info(  # `Reachability` has said it, in one line
+                "cannot reach the Telegram Bot API at %s at start (%s); trying again in the background",
                 self.settings.api_base_url,
+                self.reachability.error,
             )
             self._retry = asyncio.create_task(self._connect_later(), name="wirewatch-telegram-connect")
 
@@ -195,13 +196,11 @@ class TelegramRuntime:
         app = self.application
         try:
             await app.initialize()
-        except (InvalidToken, NetworkError) as exc:
+        except InvalidToken:
             await self._close_requests()  # initialize() opened the connections before getMe failed
-            if isinstance(exc, InvalidToken):
-                raise PlatformStartError(
-                    "Telegram refused the bot token (check TELEGRAM_BOT_TOKEN)"
-                ) from None
-            raise
+            raise PlatformStartError("Telegram refused the bot token (check TELEGRAM_BOT_TOKEN)") from None
+        # A NetworkError goes up with the connections left open: PTB counts them as set up, and a retry of
+        # initialize() only repeats getMe.
         self._started.append("initialized")
         try:
             await self._publish_commands()
@@ -253,7 +252,10 @@ class TelegramRuntime:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._retry
             self._retry = None
+        initialized = "initialized" in self._started
         await self._teardown()
+        if not initialized:  # never got past getMe: app.shutdown() was not there to close the connections
+            await self._close_requests()
         self._unprotect()
 
     async def _teardown(self) -> None:
@@ -303,11 +305,14 @@ class TelegramRuntime:
         except TelegramError:
             log.warning("could not publish the command menu; the commands still work", exc_info=True)
 
-    async def _sync_destinations(self) -> None:
-        """Apply `[[telegram.destinations]]`: public `@names` are looked up first."""
+    async def _sync_destinations(self, *, offline: bool = False) -> None:
+        """Apply `[[telegram.destinations]]`: public `@names` are looked up first. `offline`: only the chats named
+        by id, before the Bot API answers, and nothing switched off."""
         wanted: list[StaticSubscription] = []
-        complete = True
+        complete = not offline
         for entry in self.settings.destinations:
+            if offline and not isinstance(entry.chat, int):
+                continue
             chat_id = await self._chat_id(entry)
             if chat_id is None:
                 complete = False

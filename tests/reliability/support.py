@@ -225,15 +225,19 @@ class Child:
         return line
 
     async def wait_up(self, port: int, *, timeout: float = 15) -> dict[str, object]:
-        """Poll `/healthz` until it answers (200 healthy or 503 degraded); its JSON."""
+        """Poll `/healthz` until it answers with the scheduler running (200 healthy or 503 degraded); its
+        JSON. (The listener opens before the platforms and the scheduler have started.)"""
         async with httpx.AsyncClient(trust_env=False) as client, asyncio.timeout(timeout):
             while True:
                 assert self.proc.returncode is None, f"exited early:\n{self.stderr}"
                 try:
                     answer = await client.get(f"http://127.0.0.1:{port}/healthz")
-                    return dict(answer.json())
+                    document = dict(answer.json())
+                    if document.get("scheduler") == "running":
+                        return document
                 except httpx.TransportError:
-                    await asyncio.sleep(0.05)
+                    pass
+                await asyncio.sleep(0.05)
 
     async def kill(self) -> None:
         """SIGKILL, and wait for the process to be gone."""
