@@ -87,10 +87,9 @@ def plan_unit(
         if len(run) >= 2:
             return Unit("digest", run)
     elif is_late(head, now=now, max_age=max_age):
-        return Unit(
-            "digest",
-            _leading(rows, lambda r: not in_place(r) and is_late(r, now=now, max_age=max_age), capacity),
-        )
+        late = _leading(rows, lambda r: not in_place(r) and is_late(r, now=now, max_age=max_age), capacity)
+        if len(late) >= 2:  # one late alert is just an alert, not a "digest" of one
+            return Unit("digest", late)
     return Unit("send", (head,))
 
 

@@ -84,16 +84,25 @@ async def test_news_found_long_after_publication_goes_in_a_digest(store: Store) 
     adapter, clock = ScriptedAdapter("fake"), Clock()
     sub = await store.run(add_destination, "fake:1")
     old = event(1, published_at=T0 - timedelta(hours=3))
+    older = event(4, published_at=T0 - timedelta(hours=4))
     fresh = event(2, published_at=T0 - timedelta(minutes=5))
     undated = event(3)
-    await store.run(queue, [old, fresh, undated], [sub])
+    await store.run(queue, [old, older, fresh, undated], [sub])
     await engine_for(store, adapter, clock).deliver_due()
     assert [(c.op, c.uids) for c in adapter.calls] == [
-        ("digest", (uid(1),)),
+        ("digest", (uid(1), uid(4))),
         ("send", (uid(2),)),
         ("send", (uid(3),)),
     ]
-    assert [r.reason for r in await store.run(rows_of)] == [REASON_DIGEST, "sent", "sent"]
+    assert [r.reason for r in await store.run(rows_of)] == [REASON_DIGEST, REASON_DIGEST, "sent", "sent"]
+
+
+async def test_one_late_item_is_an_alert_not_a_digest_of_one(store: Store) -> None:
+    adapter, clock = ScriptedAdapter("fake"), Clock()
+    sub = await store.run(add_destination, "fake:1")
+    await store.run(queue, [event(1, published_at=T0 - timedelta(hours=3)), event(2)], [sub])
+    await engine_for(store, adapter, clock).deliver_due()
+    assert [(c.op, c.uids) for c in adapter.calls] == [("send", (uid(1),)), ("send", (uid(2),))]
 
 
 async def test_alerts_that_waited_through_downtime_go_in_a_digest(store: Store) -> None:
