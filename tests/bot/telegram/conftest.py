@@ -17,6 +17,7 @@ from bot.matching import MatchIndex
 from bot.store import Store
 from bot.telegram.runtime import TelegramRuntime
 from bot.telegram.settings import TelegramSettings
+from bot.web import HttpServer
 from parsers.identity import content_hash, text_uid
 from parsers.models import Item
 from storage.items import apply_poll
@@ -87,6 +88,7 @@ async def running(
     *,
     clock: Callable[[], datetime] = lambda: NOW,
     webhook_secret: str | None = None,
+    http: HttpServer | None = None,
 ) -> AsyncIterator[Env]:
     async with Store(db_path) as store:
         index = MatchIndex()
@@ -99,6 +101,7 @@ async def running(
             poll_timeout=1,
             rate_limits=(),
             webhook_secret=webhook_secret,
+            http=http,
         )
         async with runtime:
             yield Env(tg, store, index, commands, runtime)

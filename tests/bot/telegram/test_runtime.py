@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from aiohttp import web
 
 from bot.app import AppError, run_forever
 from bot.chat import ChatCommands, HealthWatch
@@ -21,6 +22,7 @@ from bot.telegram.runtime import TelegramRuntime
 from bot.telegram.settings import StaticDestination
 from bot.telegram.texts import COMMANDS
 from bot.telegram.webhook import SECRET_HEADER
+from bot.web import HttpServer
 from storage.destinations import get_destination
 from storage.subscriptions import get_subscription
 from tests.bot.telegram.conftest import (
@@ -113,6 +115,31 @@ async def test_webhook_mode_takes_updates_from_telegram(tg: FakeTelegram, tmp_pa
     assert "krijgt nu breaking news" in reply.plain
     assert tg.calls_to("getUpdates") == []
     assert (forged.status_code, garbage.status_code) == (403, 400)
+
+
+async def test_with_http_on_the_webhook_shares_its_listener(tg: FakeTelegram, tmp_path: Path) -> None:
+    server = HttpServer("127.0.0.1", 0)
+    server.route("GET", "/healthz", _ok)
+    await server.start()
+    try:
+        url = f"{server.url}/wirewatch/telegram"
+        settings = settings_for(tg, mode="webhook", webhook_url=url, port=_free_port())
+        async with running(
+            tg, tmp_path / "w.db", settings, webhook_secret="s3cret_Token-1", http=server
+        ) as env:
+            reply = await env.ask(ALICE.id, ALICE, "/start")  # the fake posts the update to the shared port
+            async with httpx.AsyncClient(trust_env=False) as http:
+                health = await http.get(f"{server.url}/healthz")
+                forged = await http.post(url, json={"update_id": 1}, headers={SECRET_HEADER: "wrong"})
+    finally:
+        await server.stop()
+    assert "krijgt nu breaking news" in reply.plain
+    assert (health.status_code, forged.status_code) == (200, 403)
+    assert tg.calls_to("getUpdates") == []
+
+
+async def _ok(request: object) -> web.Response:
+    return web.Response(text="ok")
 
 
 async def test_the_operator_chat_hears_of_a_failing_source_once_and_of_its_recovery(env: Env) -> None:
