@@ -215,7 +215,9 @@ class DiscordRuntime:
                 await self._connection
             self._connection = None
         if self.client is not None:
+            await _cancel_ready(self.client)
             await self.client.close()
+            await _cancel_ready(self.client)
             await _close_orphaned_sessions(self.client)
         await self.rest.aclose()
         discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = self._endpoints
@@ -279,6 +281,16 @@ class DiscordRuntime:
                 notice.source,
                 exc_info=True,
             )
+
+
+async def _cancel_ready(client: discord.Client) -> None:
+    """Cancel discord.py's wait for the last GUILD_CREATE: left running, it dispatches `ready` after `close()`
+    has dropped the client's loop, and fails there."""
+    task: asyncio.Task[None] | None = getattr(client._connection, "_ready_task", None)
+    if task is not None and not task.done():
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def _close_orphaned_sessions(client: discord.Client) -> None:

@@ -4,6 +4,7 @@ alerts, the config file's channels, a refused token, Discord down at start, both
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 import logging
 from pathlib import Path
@@ -221,3 +222,16 @@ async def test_a_channel_the_bot_may_not_post_in_shows_why_in_status_and_wirewat
 
     assert "Missing Permissions (50013)" in status.content and "gestopt" in status.content
     assert listed.exit_code == 0 and "Missing Permissions (50013)" in listed.output, listed.output
+
+
+async def test_a_stop_before_the_ready_event_leaves_no_task_behind(
+    fake: FakeDiscord, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR, "asyncio")
+    async with running(fake, tmp_path / "w.db", settings_for(fake)) as runtime:
+        await fake.guild_create(fake.add_guild("Laat"))  # discord.py waits once more for the last server
+        await fake.sync()
+        assert not runtime.connected  # stopped while discord.py still waits to dispatch `ready`
+    await asyncio.sleep(0.2)  # past guild_ready_timeout
+    gc.collect()
+    assert "exception was never retrieved" not in caplog.text
