@@ -22,6 +22,7 @@ What an answer means for the rows is `_answers.decide`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections import Counter
@@ -178,7 +179,7 @@ class PlatformWorker:
                     if not self._busy:
                         break
                     self._progress.clear()
-                    await self._progress.wait()
+                    await self._wait_progress(self._next_pick(now), now)
         finally:
             self._group = None
             self._writer = None
@@ -230,6 +231,26 @@ class PlatformWorker:
             else:
                 self.schedule.put(destination, _moment(granted))
         return picks
+
+    def _next_pick(self, now: datetime) -> datetime | None:
+        """After `_pick` found nothing while sends are in flight: when a destination in the schedule may be
+        picked without waiting for an answer (a chat whose rate limit ends, a backoff that ends), or None."""
+        batch = self.settings.max_concurrency
+        if batch * CLAIM_AHEAD - len(self._busy) < batch:
+            return None
+        due = self.schedule.next_due()
+        if due is None:
+            return None
+        ready = self.limiter.platform_ready_at(max(due, now).timestamp())
+        return None if ready is None else max(due, _moment(ready))
+
+    async def _wait_progress(self, until: datetime | None, now: datetime) -> None:
+        """Wait for an answer to be recorded, or until `until`: one slow chat holds back no other."""
+        if until is None:
+            await self._progress.wait()
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._progress.wait(), max(0.0, (until - now).total_seconds()))
 
     async def _claim(self, picks: Sequence[tuple[Destination, Slot]], now: datetime) -> None:
         for destination, _ in picks:

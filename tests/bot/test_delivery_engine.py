@@ -6,6 +6,7 @@ import asyncio
 import io
 import random
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -199,3 +200,22 @@ async def test_a_paced_fan_out_does_not_read_the_queues_again_while_it_waits(tmp
             await wait_for_calls(adapter, 12)
     assert counting.calls["read_queues"] == 1  # at start; then the schedule knows who waits for what
     assert counting.calls["claim_units"] >= 4  # three at a time, as the limit allows
+
+
+async def test_a_chat_whose_send_hangs_holds_back_no_other_chat(store: Store) -> None:
+    """The quick chat's second alert waits for its own rate limit, not for the slow chat's answer."""
+    adapter = ScriptedAdapter("fake", rate_limits=[RateLimit(1, 0.2, per_chat=True)])
+    released = adapter.holds["fake:slow"] = asyncio.Event()
+    slow = await store.run(add_destination, "fake:slow")
+    quick = await store.run(add_destination, "fake:quick")
+    now = datetime.now(UTC)
+    await store.run(queue, [event(1)], [slow], now=now)
+    await store.run(queue, [event(1), event(2)], [quick], now=now)
+    settings = DeliverySettings(idle_wait=3600, digest_threshold=10)  # no refresh comes to the rescue
+    async with DeliveryEngine(store, [adapter], settings=settings):  # the real clock: the limit is real time
+        await wait_for_calls(adapter, 2)
+        held = adapter.delivered("fake:slow")
+        released.set()
+        await wait_for_calls(adapter, 3)
+    assert adapter.delivered_uids("fake:quick") == [uid(1), uid(2)]
+    assert held == [] and adapter.delivered_uids("fake:slow") == [uid(1)]

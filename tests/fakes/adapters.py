@@ -7,7 +7,8 @@
 
 A scripted outcome is a `DeliveryError` to raise, or `None` for success; `script_uid` scripts the calls about
 one item instead. With the scripts empty every call succeeds. Message refs are `m1`, `m2`, ... across the adapter. Set `gate` to an unset `asyncio.Event` to hold
-every call until the test sets it (`entered` is set when a call is waiting there).
+every call until the test sets it (`entered` is set when a call is waiting there); `holds[key]` does that for
+one destination.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ class ScriptedAdapter:
         self.calls: list[Call] = []
         self.gate: asyncio.Event | None = None
         self.entered = asyncio.Event()
+        self.holds: dict[str, asyncio.Event] = {}  # destination key -> its calls wait until the event is set
         self.called = asyncio.Event()  # set after every call (tests clear it before waiting)
         self._scripts: dict[str, deque[DeliveryError | None]] = {}
         self._uid_scripts: dict[str, deque[DeliveryError | None]] = {}
@@ -117,6 +119,9 @@ class ScriptedAdapter:
         if self.gate is not None:
             self.entered.set()
             await self.gate.wait()
+        if destination.key in self.holds:
+            self.entered.set()
+            await self.holds[destination.key].wait()
         uids = tuple(a.uid for a in alerts)
         versions = tuple(a.version for a in alerts)
         script = self._uid_scripts.get(uids[0]) or self._scripts.get(destination.key)
