@@ -96,6 +96,9 @@ class DeliveryEngine:
         """Wake the workers now (call it after queueing alerts); harmless when they are not running."""
         for event in self._wake.values():
             event.set()
+        if self.running:
+            for worker in self.workers.values():
+                worker.notify()
 
     async def stop(self) -> None:
         """Stop the workers; a message in flight is cancelled and its rows go back to `pending`.

@@ -2,10 +2,10 @@
 
 A pass:
 
-1. (when asked: after `notify`, every `idle_wait`, at `deliver_due`) read the outbox's queues into the
-   `Schedule`, first putting back to `pending` any `sending` row of this platform that no send of this worker
-   owns (left behind: it would hold its destination's queue forever; one delivering process per database, as
-   `recover` at start-up assumes too);
+1. (when asked: after `notify`, even in the middle of a pass, every `idle_wait`, at `deliver_due`) read the
+   outbox's queues into the `Schedule`, first putting back to `pending` any `sending` row of this platform
+   that no send of this worker owns (left behind: it would hold its destination's queue forever; one
+   delivering process per database, as `recover` at start-up assumes too);
 2. take the destinations that are due, each with a rate-limit slot (`RateLimiter`), a batch at a time, and
    plan and claim their next message in ONE transaction (`claim_units`);
 3. call the adapter for each, `max_concurrency` at a time, outside any transaction;
@@ -109,6 +109,8 @@ class PlatformWorker:
         self._writer: asyncio.Task[None] | None = None
         self._group: asyncio.TaskGroup | None = None
         self._progress = asyncio.Event()
+        self._queued = False  # `notify` came during a pass: read the queues again before the pass ends
+        self._recheck: set[int] = set()  # in flight when the queues were read again: may have more now
         self._calls = asyncio.Semaphore(settings.max_concurrency)  # adapter calls at the same time
         self._stats = DeliveryStats()
         self._steps: Counter[int] = Counter()
@@ -128,6 +130,12 @@ class PlatformWorker:
     def closing(self, value: bool) -> None:
         self.recorder.closing = value
 
+    def notify(self) -> None:
+        """Alerts were queued: a pass under way reads the outbox's queues again, so a send that hangs for one
+        chat holds back no new alert for another."""
+        self._queued = True
+        self._progress.set()
+
     def owned_rows(self) -> set[int]:
         """The outbox rows this worker has claimed and not yet recorded an outcome for."""
         return {row_id for unit in self._busy.values() if unit is not None for row_id in unit.ids}
@@ -145,11 +153,14 @@ class PlatformWorker:
                 self._deferred.clear()
                 refresh = True
             if refresh or not self.schedule:
+                self._queued = False
                 await self._refresh()
             await self._drain(stats)
             return stats
 
-    async def _refresh(self) -> None:
+    async def _refresh(self, *, merge: bool = False) -> None:
+        """Read the queues into the schedule; `merge` (in the middle of a pass, while answers come in): only
+        add the destinations the pass does not know of, and look again at those in flight once answered."""
         freed, queues = await self.store.run(read_queues, platform=self.platform, keep=self.owned_rows())
         if freed:
             log.warning(
@@ -157,9 +168,15 @@ class PlatformWorker:
                 freed,
                 self.platform,
             )
-        self.schedule.clear()
+        if not merge:
+            self.schedule.clear()
+        waiting = {destination.id for destination in (*self._parked, *self._deferred)}
         for queue in queues:
-            if queue.destination.id not in self._busy:
+            key = queue.destination.id
+            if key in self._busy:
+                if merge:
+                    self._recheck.add(key)
+            elif not merge or (key not in self.schedule and key not in waiting):
                 self.schedule.put(queue.destination, queue.head_due)
 
     # --- a pass --------------------------------------------------------------------------------------------
@@ -167,10 +184,14 @@ class PlatformWorker:
     async def _drain(self, stats: DeliveryStats) -> None:
         self._stats = stats
         self._steps.clear()
+        self._recheck.clear()
         try:
             async with asyncio.TaskGroup() as group:
                 self._group = group
                 while True:
+                    if self._queued:
+                        self._queued = False
+                        await self._refresh(merge=True)
                     now = self.clock()
                     picks = self._pick(now)
                     if picks:
@@ -429,8 +450,9 @@ class PlatformWorker:
             self.schedule.put(result, now)
         elif isinstance(outcome, Retry):
             self.schedule.put(destination, outcome.due)
-        elif answer.more:
+        elif answer.more or destination.id in self._recheck:
             self.schedule.put(destination, now)
+        self._recheck.discard(destination.id)
 
     def _tell_admin(self, destination: Destination, reason: str) -> None:
         async def tell() -> None:

@@ -219,3 +219,25 @@ async def test_a_chat_whose_send_hangs_holds_back_no_other_chat(store: Store) ->
         await wait_for_calls(adapter, 3)
     assert adapter.delivered_uids("fake:quick") == [uid(1), uid(2)]
     assert held == [] and adapter.delivered_uids("fake:slow") == [uid(1)]
+
+
+async def test_an_alert_queued_while_a_send_hangs_goes_out_at_once(store: Store) -> None:
+    """`notify` in the middle of a pass: the new alert does not wait for the hanging send to end."""
+    adapter = ScriptedAdapter("fake")
+    released = adapter.holds["fake:slow"] = asyncio.Event()
+    slow = await store.run(add_destination, "fake:slow")
+    quick = await store.run(add_destination, "fake:quick")
+    now = datetime.now(UTC)
+    await store.run(queue, [event(1)], [slow, quick], now=now)
+    settings = DeliverySettings(idle_wait=3600)
+    async with DeliveryEngine(store, [adapter], settings=settings) as engine:
+        await wait_for_calls(adapter, 1)  # quick has the first alert; slow's hangs
+        await store.run(queue, [event(2)], [slow, quick], now=now)
+        engine.notify()
+        await wait_for_calls(adapter, 2)
+        held = adapter.delivered("fake:slow")
+        released.set()
+        await wait_for_calls(adapter, 4)
+    assert held == []
+    assert adapter.delivered_uids("fake:quick") == [uid(1), uid(2)]
+    assert adapter.delivered_uids("fake:slow") == [uid(1), uid(2)]  # after its hanging send, in order
