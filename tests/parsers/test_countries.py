@@ -435,3 +435,17 @@ def test_public_names_are_sorted_and_complete() -> None:
     assert countries_pkg.__all__ == sorted(countries_pkg.__all__)
     public = {name for name in vars(countries_pkg) if not name.startswith("_")}
     assert set(countries_pkg.__all__) <= public
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A man from New Mexico was charged with smuggling rifles to Mexico.", ("US", "MX")),
+        ("Een inwoner van New Mexico is in Mexico opgepakt.", ("US", "MX")),
+        ("Troops left Papua New Guinea; Guinea sent none.", ("PG", "GN")),
+    ],
+)
+def test_a_country_named_inside_a_longer_place_is_no_surname_later(
+    text: str, expected: tuple[str, ...]
+) -> None:
+    assert tag_text(text).countries == expected
