@@ -170,13 +170,16 @@ class PlatformWorker:
             )
         if not merge:
             self.schedule.clear()
+            for queue in queues:
+                if queue.destination.id not in self._busy:
+                    self.schedule.put(queue.destination, queue.head_due)
+            return
         waiting = {destination.id for destination in (*self._parked, *self._deferred)}
         for queue in queues:
             key = queue.destination.id
             if key in self._busy:
-                if merge:
-                    self._recheck.add(key)
-            elif not merge or (key not in self.schedule and key not in waiting):
+                self._recheck.add(key)
+            elif key not in self.schedule and key not in waiting:
                 self.schedule.put(queue.destination, queue.head_due)
 
     # --- a pass --------------------------------------------------------------------------------------------

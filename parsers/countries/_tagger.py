@@ -175,7 +175,7 @@ def _matches(ctx: _Context, skip_until: int) -> list[tuple[int, int, Form]]:
             chosen.append(match)
             reached = match[1]
     for key, at in list(ctx.surnames.items()):  # "New Mexico" is a place, not a Mr Mexico
-        if any(first <= at < last and (first, last) != (at, at + len(key)) for first, last, _ in chosen):
+        if any(first <= at < last for first, last, _ in chosen):
             del ctx.surnames[key]
     return chosen
 
