@@ -29,6 +29,7 @@ import contextlib
 import functools
 import os
 import urllib.request
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import timedelta
@@ -38,6 +39,7 @@ import aiohttp
 from telegram import Bot, LinkPreviewOptions
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.request import BaseRequest, RequestData
+from telegram.warnings import PTBUserWarning
 
 from bot.adapters.base import RateLimit, SentRef
 from bot.adapters.errors import NotModified, RateLimited, Rejected, TargetGone, TargetMoved, Transient
@@ -77,6 +79,9 @@ GONE_PHRASES = (
 )
 NOT_MODIFIED = "message is not modified"
 PAID_PER_SECOND = 1000  # with `allow_paid_broadcast`: 0.1 Telegram Star for each message over 30 a second
+SEND_NUDGE = r"Please use 'Bot\.sendMessage' instead"  # PTB's advice on `do_api_request("sendMessage")`
+
+warnings.filterwarnings("ignore", message=SEND_NUDGE, category=PTBUserWarning)
 
 
 def use_timedelta() -> None:
@@ -188,15 +193,20 @@ class TelegramAdapter:
     async def _send(self, destination: Destination, text: TelegramText) -> SentRef:
         chat, thread = chat_of(destination)
         with map_telegram_errors(thread):
-            message = await self.bot.send_message(
-                chat,
-                text.text,
-                parse_mode=text.parse_mode,
-                link_preview_options=_previews(text),
-                message_thread_id=thread,
-                allow_paid_broadcast=True if self.paid_broadcast else None,
+            # The raw answer: only its message_id is used, and building PTB's `Message` from it (with
+            # its entities) costs about a sixth of a fan-out's CPU. PTB drops the None values.
+            message = await self.bot.do_api_request(
+                "sendMessage",
+                {
+                    "chat_id": chat,
+                    "text": text.text,
+                    "parse_mode": text.parse_mode,
+                    "link_preview_options": _previews(text),
+                    "message_thread_id": thread,
+                    "allow_paid_broadcast": True if self.paid_broadcast else None,
+                },
             )
-        return SentRef(str(message.message_id))
+        return SentRef(str(message["message_id"]))
 
 
 class AiohttpRequest(BaseRequest):
