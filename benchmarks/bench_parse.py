@@ -12,6 +12,10 @@ The pages:
   They are built from the seed's items (those of `zeelandnet_seed_elements.html`) repeated with a number in
   each lead and title, other places and ageing labels, inside the fixture's own page (menus, article, sidebar),
   so every generated item is an item: the table shows how many were expected and found;
+- *article pages*, the shape of the real source (an article page with a "Meer uit Buitenland" list of about
+  twenty items): each real page of `../shared/corpus/pages/` (120-820 KB: an article, menus, comments)
+  with `ARTICLE_ITEMS` generated items appended in an aside before `</body>`, in the `elements`, `divs` and
+  `glued` markups (`elements` only with `--quick`);
 - the seed fixtures themselves, and the real pages of `../shared/corpus/pages/` when that folder exists
   (those hold no dateline items; they measure the cost of finding nothing).
 
@@ -28,6 +32,7 @@ import html
 import json
 import platform
 import re
+import statistics
 import sys
 import time
 import tracemalloc
@@ -64,6 +69,14 @@ _LISTS = {
     "flat": ('<div class="news-list">', "</div>", "", ""),
 }
 _FIXTURE = {"flat": "lines"}  # markups without a fixture of their own borrow another's page
+ARTICLE_ITEMS = 20
+ARTICLE = "article +"  # how the names of article pages open
+ARTICLE_MARKUPS = ("elements", "divs", "glued")
+_ARTICLE_LISTS = {  # the list an article page gets: how it opens and closes around the generated items
+    "elements": ('<ul class="news-list">', "</ul>"),
+    "divs": ("<div>", "</div>"),
+    "glued": ('<div class="news-list">', "</div>"),
+}
 
 
 # --- generated pages -------------------------------------------------------------------------------
@@ -141,6 +154,17 @@ def wire_page(markup: str, size: int, seeds: list[Item] | None = None) -> tuple[
     return (head + "".join(parts) + tail).encode("utf-8"), len(parts)
 
 
+def article_page(page: bytes, markup: str, seeds: list[Item], count: int = ARTICLE_ITEMS) -> bytes:
+    """`page` (a real article page) with a list of `count` generated items in `markup` before `</body>`."""
+    text = page.decode("utf-8", errors="replace")
+    opener, closer = _ARTICLE_LISTS[markup]
+    items = "".join(_render(markup, _variant(seeds, index)) for index in range(count))
+    block = f"<aside><h2>Meer uit Buitenland</h2>{opener}{items}{closer}</aside>"
+    end = text.rfind("</body>")
+    end = len(text) if end < 0 else end
+    return (text[:end] + block + text[end:]).encode("utf-8")
+
+
 # --- timing ------------------------------------------------------------------------------------------
 
 
@@ -198,9 +222,13 @@ def _pages(quick: bool) -> list[tuple[str, bytes, int | None]]:
         for markup in MARKUPS:
             body, count = wire_page(markup, size, seeds)
             pages.append((f"{markup} {label}", body, count))
+    corpus = sorted(CORPUS.glob("*.html")) if CORPUS.is_dir() else []
+    for markup in ARTICLE_MARKUPS[:1] if quick else ARTICLE_MARKUPS:
+        for path in corpus:
+            body = article_page(path.read_bytes(), markup, seeds)
+            pages.append((f"{ARTICLE} {markup} {path.stem}", body, ARTICLE_ITEMS))
     pages += [(path.name, path.read_bytes(), None) for path in sorted(FIXTURES.glob("*.html"))]
-    if CORPUS.is_dir():
-        pages += [(path.name, path.read_bytes(), None) for path in sorted(CORPUS.glob("*.html"))]
+    pages += [(path.name, path.read_bytes(), None) for path in corpus]
     return pages
 
 
@@ -221,10 +249,15 @@ def _summary(rows: list[Row]) -> dict[str, float]:
             product *= value
         return product ** (1 / len(values)) if values else 0.0
 
-    generated = [row for row in rows if row.expected is not None]
+    articles = [row for row in rows if row.page.startswith(ARTICLE)]
+    generated = [row for row in rows if row.expected is not None and row not in articles]
     others = [row for row in rows if row.expected is None]
     return {
         "ratio_geomean_generated": round(geomean([row.ratio for row in generated]), 2),
+        "ratio_geomean_article_pages": round(geomean([row.ratio for row in articles]), 2),
+        "ratio_median_article_pages": round(statistics.median(row.ratio for row in articles), 2)
+        if articles
+        else 0.0,
         "ratio_geomean_fixtures_and_corpus": round(geomean([row.ratio for row in others]), 2),
         "ratio_min": round(min(row.ratio for row in rows), 2),
         "wirewatch_mb_per_s_generated": round(
@@ -254,6 +287,7 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"ratio = BeautifulSoup(html, 'lxml').get_text() time / wirewatch parse time (above 1: wirewatch faster); "
         f"geometric mean {summary['ratio_geomean_generated']}x on the generated wire pages, "
+        f"{summary['ratio_geomean_article_pages']}x on the article pages with {ARTICLE_ITEMS} items, "
         f"{summary['ratio_geomean_fixtures_and_corpus']}x on the fixtures and corpus pages; "
         f"wirewatch reads {summary['wirewatch_mb_per_s_generated']} MB/s of wire list"
     )
