@@ -11,8 +11,8 @@ every row is `sent`:
   with 429 answers, as Telegram does;
 - `paid broadcast`: `[telegram] paid_broadcast = true` (every message with `allow_paid_broadcast`, paced to
   1,000/s), the fake enforcing the paid limit;
-- `limits off httpx`: as `limits off`, with python-telegram-bot's own `HTTPXRequest` instead of
-  `AiohttpRequest` for the Bot API calls (what `wirewatch run` uses until its runtime switches).
+- `limits off httpx`: as `limits off`, with python-telegram-bot's own `HTTPXRequest` (form bodies) instead
+  of wirewatch's `AiohttpRequest` (JSON bodies), to compare the two.
 
 Measured: messages per second (first alert queued -> last row recorded `sent`), the 429s the fake answered, the
 most messages the fake saw in any 1-second window, and the wirewatch process's CPU time per message (user +
@@ -44,13 +44,13 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Bot
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.adapters.base import RateLimit, SentRef
 from bot.alerts import Alert
 from bot.delivery import DeliveryEngine, DeliverySettings
 from bot.store import Store
-from bot.telegram.adapter import AiohttpRequest, TelegramAdapter
+from bot.telegram.adapter import TelegramAdapter
 from bot.telegram.keys import telegram_key
 from bot.telegram.limits import TELEGRAM_RATE_LIMITS
 from bot.telegram.runtime import POOL_SIZE, http_requests
@@ -361,10 +361,12 @@ async def _latency(trials: int, folder: Path) -> LatencyResult:
 
 
 def _request(http: str) -> BaseRequest:
-    """The Bot API connections as `wirewatch run` makes them (the pool of `http_requests`)."""
+    """The Bot API connections as `wirewatch run` makes them (the pool of `http_requests`), or PTB's own."""
     if http == "httpx":
-        return http_requests(timeout=30.0)[0]
-    return AiohttpRequest(connection_pool_size=POOL_SIZE, connect_timeout=30.0, read_timeout=30.0)
+        return HTTPXRequest(
+            connection_pool_size=POOL_SIZE, connect_timeout=30.0, read_timeout=30.0, pool_timeout=30.0
+        )
+    return http_requests(timeout=30.0)[0]
 
 
 def _cpu() -> float:
