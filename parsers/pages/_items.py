@@ -28,6 +28,7 @@ from parsers.pages._slots import (
     label_before,
     loose_labels,
     order_score,
+    shrink_to_item,
     too_much_text,
 )
 from parsers.pages._ties import Ties
@@ -73,6 +74,8 @@ def text_items(
     keep = set()
     for index, slot in enumerate(slots):
         deadline.tick("matching labels to datelines")
+        if slot.label is not None and slot.container and too_much_text(text, slot):
+            shrink_to_item(lay, slot)  # the one item of its list, among other text: what holds lead and label
         if (
             slot.label is not None
             and not (slot.container and too_much_text(text, slot))

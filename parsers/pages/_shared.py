@@ -1,4 +1,5 @@
-"""What both ways of finding items use: the "read more" pattern, usable links and exact `<time>` values."""
+"""What both ways of finding items use: the "read more" and list-heading patterns, usable links and exact
+`<time>` values."""
 
 from __future__ import annotations
 
@@ -8,10 +9,16 @@ from urllib.parse import urljoin, urlsplit
 
 from parsers.times import LOCAL_ZONE
 
-__all__ = ["READ_MORE", "absolute", "exact_datetime"]
+__all__ = ["LIST_HEADING", "READ_MORE", "absolute", "exact_datetime"]
 
 READ_MORE = re.compile(
     r"[\s\-–—|·•»›>]*(?i:lees (?:meer|verder)|meer lezen|read more|continue reading|weiterlesen)[\s»›>…→.]*$"
+)
+# what a list of items is called, never the title of one ("Meer uit Buitenland", the source's own)
+LIST_HEADING = re.compile(
+    r"(?i:meer (?:uit|over) \w+(?: \w+)?|meer nieuws|net binnen|laatste nieuws|ander nieuws|ook interessant"
+    r"|gerelateerd(?:e artikelen)?|more (?:from|in) \w+(?: \w+)?|more news|latest news|related(?: articles)?"
+    r"|mehr (?:aus|zu) \w+(?: \w+)?|neueste nachrichten)[\s:]*"
 )
 _SHARE = re.compile(r"(?i)^(?:#|javascript:|mailto:|tel:|whatsapp:)|sharer|/intent/|/share\b|wa\.me/")
 

@@ -27,6 +27,7 @@ __all__ = [
     "label_before",
     "loose_labels",
     "order_score",
+    "shrink_to_item",
     "too_much_text",
 ]
 
@@ -83,7 +84,7 @@ def find_slots(
         gap_start = slots[-1].lead_end if slots else 0
         slot = Slot(dateline, lead_end, gap_start, gap_end, paths[i], container, scope, lead_stop=stop)
         if container:
-            slot.label = _container_label(slot, labels, ties)
+            slot.label = _container_label(text, slot, labels, ties)
         if slot.label and depth and not slot.label.exact and _glued_before(text, slot, slot.label):
             slot.label, slot.released = None, slot.label
         if container and not depth and slot.label and not _near(lay, slot, slot.label):
@@ -155,12 +156,17 @@ def _trim_lead(text: str, start: int, end: int, labels: Labels) -> int:
     return start + len(text[start:end].rstrip())
 
 
-def _container_label(slot: Slot, labels: Labels, ties: Ties) -> Label | None:
+def _container_label(text: str, slot: Slot, labels: Labels, ties: Ties) -> Label | None:
+    """The label in the container after the lead, or before the dateline when less text lies between (a
+    container that is a whole column also holds the page's own dates)."""
     first, last = slot.container or (0, 0)
     inside = [lab for lab in labels.within(first, last) if ties.tied(lab, slot.path)]
-    following = [lab for lab in inside if lab.start >= slot.lead_end]
-    preceding = [lab for lab in inside if lab.end <= slot.dateline.start]
-    return following[0] if following else (preceding[-1] if preceding else None)
+    following = next((lab for lab in inside if lab.start >= slot.lead_end), None)
+    preceding = next((lab for lab in reversed(inside) if lab.end <= slot.dateline.start), None)
+    if following and preceding:
+        after = _filler_in(text, slot.lead_end, following.start)
+        return following if after <= _filler_in(text, preceding.end, slot.dateline.start) else preceding
+    return following or preceding
 
 
 def loose_labels(slots: list[Slot], labels: Labels) -> Labels:
@@ -227,6 +233,16 @@ def _filler_in(text: str, start: int, end: int) -> int:
     if end - start < 256:
         return len(text[start:end].translate(_FILLER)) if end > start else 0
     return end - start - sum(text.count(char, start, end) for char in _FILLER_CHARS)
+
+
+def shrink_to_item(lay: Layout, slot: Slot) -> None:
+    """Narrow the container of a labelled slot to the smallest element that holds its dateline and its label.
+
+    The largest element holding only this dateline can hold much more: a list of one item among headlines
+    without datelines, in a sidebar or below an article. Its lead and label together still make the item.
+    """
+    if slot.label is not None and slot.container is not None:
+        slot.container = _enclosing(lay, slot.path, slot.label) or slot.container
 
 
 def too_much_text(text: str, slot: Slot) -> bool:

@@ -4,12 +4,12 @@ In order, the first that exists:
 
 1. for a loose slot (its label found outside any container), a heading or link between the previous item
    and its dateline;
-2. the first heading in its container, outside the lead;
+2. the last heading in its container before the dateline, else the first after the lead;
 3. the last short *block* before its dateline: the text between line breaks and time labels, inside the
    container (for a loose slot: after the previous item), that is no kicker in capitals
-   ("ANP"), no credit ("Foto: ANP"), no "lees meer", and no text that stands before other items too
-   ("Buitenland");
-4. the first link in its container, outside the lead.
+   ("ANP"), no credit ("Foto: ANP"), no "lees meer", no list heading ("Meer uit Buitenland", "Net
+   binnen"), and no text that stands before other items too ("Buitenland");
+4. the last link in its container before the dateline, else the first after the lead.
 
 For a loose slot, "before its dateline" reaches back to the previous item: its container, if any, is only
 part of the item. Titles found there count only when every loose slot has a title: otherwise what stands
@@ -26,7 +26,7 @@ from parsers.deadline import NEVER, Deadline
 from parsers.identity import fold, normalize_space
 from parsers.pages._labels import Labels
 from parsers.pages._layout import Layout, spans_within
-from parsers.pages._shared import READ_MORE
+from parsers.pages._shared import LIST_HEADING, READ_MORE
 from parsers.pages._slots import Slot
 from parsers.times import find_time_labels
 
@@ -93,7 +93,13 @@ def title_text(lay: Layout, span: tuple[int, int]) -> str | None:
 
 def _title_text(text: str, span: tuple[int, int]) -> str | None:
     title = normalize_space(text[span[0] : span[1]])
-    if not title or len(title) > _LONGEST or READ_MORE.fullmatch(title) or find_time_labels(title):
+    if (
+        not title
+        or len(title) > _LONGEST
+        or READ_MORE.fullmatch(title)
+        or LIST_HEADING.fullmatch(title)
+        or find_time_labels(title)
+    ):
         return None
     return title
 
@@ -119,15 +125,20 @@ def _heading_or_link(lay: Layout, start: int, end: int) -> tuple[int, int] | Non
 def _container_title(
     lay: Layout, slot: Slot, starts: list[int], candidates: list[tuple[int, int]]
 ) -> tuple[int, int] | None:
-    """The first of `candidates` (sorted, with their `starts`) in the container, outside the lead, that can
-    be a title."""
+    """The last of `candidates` (sorted, with their `starts`) in the container before the dateline that can be a
+    title, else the first after the lead: a container that also holds its list's heading (a list of one item)
+    has the item's own title nearest the dateline."""
     first, last = slot.container or (0, 0)
     lead_start, lead_end = slot.dateline.start, slot.lead_end
-    for at in spans_within(starts, candidates, first, last):
+    after = None
+    for at in reversed(list(spans_within(starts, candidates, first, last))):
         s, e = candidates[at]
-        if not (s < lead_end and lead_start < e) and title_text(lay, (s, e)):
+        if (s < lead_end and lead_start < e) or not title_text(lay, (s, e)):
+            continue
+        if e <= lead_start:
             return s, e
-    return None
+        after = s, e
+    return after
 
 
 def _blocks(lay: Layout, start: int, end: int, labels: Labels) -> list[tuple[int, int]]:
