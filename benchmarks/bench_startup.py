@@ -10,6 +10,10 @@ Run: `uv run python -m benchmarks.bench_startup [--json PATH]`. The table goes t
 - **CPU per poll at rest**: `Poller.poll` in this process against a local site, 60 polls each: the site answers
   the conditional GET with 304, or serves the same body without validators (a full parse and diff that finds
   nothing). `time.process_time` per poll (this process's CPU, the local site's share included).
+- **with a history of 100,000 items**: the unchanged 200 again, on a database that already holds `HISTORY`
+  items of another source (with their events), as a month of a busy wire leaves it: the CPU per poll, the
+  database's size, and this process's resident memory after the polls (the history lives in SQLite, not in
+  Python objects, so neither should grow with it).
 """
 
 from __future__ import annotations
@@ -19,12 +23,13 @@ import asyncio
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.config import SourceSettings
@@ -32,12 +37,18 @@ from bot.demo.site import LocalSite
 from bot.fetch import make_client
 from bot.pipeline import Poller
 from bot.store import Store
+from parsers.identity import content_hash
+from parsers.models import Item
+from storage.db import open_db
+from storage.items import apply_poll
 from storage.sources import upsert_source
+from storage.transactions import transaction
 from tests.wirepage import SEED, wire_page
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results" / "startup.json"
 WIREWATCH = str(Path(sys.executable).with_name("wirewatch"))
+HISTORY = 100_000  # items already stored for the history case
 
 
 def _wall(command: list[str], runs: int = 7) -> float:
@@ -74,10 +85,52 @@ async def _first_poll(runs: int = 5) -> float:
     return statistics.median(times)
 
 
-async def _rest_cpu(polls: int = 60) -> dict[str, float]:
+def _fill_history(path: Path, count: int) -> None:
+    """`count` items of a source "history", stored as polls of 500 items, each with its "new" event."""
+    now = datetime.now(UTC)
+    lead = (
+        "Het kabinet heeft vrijdag een besluit genomen over de noodwet, meldt de regering in een verklaring."
+    )
+    with open_db(path) as db:
+        with transaction(db):
+            upsert_source(db, "history", "https://history.example/", "wire-page")
+            apply_poll(db, "history", [], now=now, etag=None, last_modified=None, baseline=False)
+        for first in range(0, count, 500):
+            batch = [
+                Item(
+                    uid=f"history:{n}",
+                    place="DEN HAAG",
+                    agencies=("ANP",),
+                    title=f"Bericht nummer {n}",
+                    text=lead,
+                    url=f"https://history.example/{n}",
+                    published_at=now - timedelta(seconds=count - n),
+                    time_label="1 uur geleden",
+                    content_hash=content_hash(f"Bericht nummer {n}", lead),
+                    countries=("NL",),
+                )
+                for n in range(first, min(first + 500, count))
+            ]
+            with transaction(db):
+                apply_poll(db, "history", batch, now=now, etag=None, last_modified=None, baseline=False)
+
+
+def _rss_mib() -> float:
+    """This process's resident memory now (Linux), in MiB; 0 where /proc is not there."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="utf-8")
+    except OSError:
+        return 0.0
+    found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    return int(found.group(1)) / 1024 if found else 0.0
+
+
+async def _rest_cpu(polls: int = 60, history: int = 0) -> dict[str, float]:
     figures = {}
     async with LocalSite() as site:
         with tempfile.TemporaryDirectory() as tmp:
+            if history:
+                await asyncio.to_thread(_fill_history, Path(tmp) / "w.db", history)
             async with Store(Path(tmp) / "w.db") as store, make_client() as client:
                 poller = Poller(store=store, client=client, clock=lambda: datetime.now(UTC))
                 for case, etag in (("304", True), ("unchanged 200", False)):
@@ -91,6 +144,8 @@ async def _rest_cpu(polls: int = 60) -> dict[str, float]:
                         report = await poller.poll(source)
                         assert not report.events
                     figures[case] = (time.process_time() - started) / polls
+            figures["db_mib"] = (Path(tmp) / "w.db").stat().st_size / 2**20
+            figures["rss_mib"] = _rss_mib()
     return figures
 
 
@@ -102,12 +157,18 @@ def main(argv: list[str] | None = None) -> None:
     parse_help = _wall([WIREWATCH, "parse", "--help"])
     first = asyncio.run(_first_poll())
     rest = asyncio.run(_rest_cpu())
+    full = asyncio.run(_rest_cpu(history=HISTORY))
     rows = [
         ("wirewatch --version", f"{version * 1000:.0f} ms"),
         ("wirewatch parse --help", f"{parse_help * 1000:.0f} ms"),
         ("wirewatch run → first poll", f"{first * 1000:.0f} ms"),
         ("CPU per poll at rest, 304", f"{rest['304'] * 1000:.2f} ms"),
         ("CPU per poll at rest, unchanged 200", f"{rest['unchanged 200'] * 1000:.2f} ms"),
+        (
+            f"the same with {HISTORY:,} items stored",
+            f"{full['unchanged 200'] * 1000:.2f} ms; database {full['db_mib']:.0f} MiB; "
+            f"process {full['rss_mib']:.0f} MiB resident (empty: {rest['rss_mib']:.0f} MiB)",
+        ),
     ]
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
@@ -122,6 +183,7 @@ def main(argv: list[str] | None = None) -> None:
         "parse_help_seconds": parse_help,
         "first_poll_seconds": first,
         "rest_cpu_seconds_per_poll": rest,
+        "history": {"items": HISTORY, **full},
     }
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
