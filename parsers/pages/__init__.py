@@ -11,7 +11,8 @@ a sentence ("het KNMI gaf 20 minuten geleden code oranje af") is no label. Then,
   comes first ("...aanstoot aan.8 minuten geledenNetanyahu dreigtMEITAR (ANP/AFP) - ...");
 - its *container* is the largest element holding this dateline and no other; when it exists, the label,
   title and link come from inside it, and a container with much more text than one lead (an article body
-  whose first paragraph has a dateline) is no item;
+  whose first paragraph has a dateline) is no item, unless it is a stream of timestamped headlines and
+  the smallest element holding the lead and its label is no bigger than an item (a list of one item there);
 - without one (leads and labels glued in one text block, or flat sibling lists), or when the only label is
   glued before the dateline in the dateline's own element ("<p>8 minuten geledenMEITAR ..."), the label is
   the one right after the lead or the one right before the dateline, whichever the whole page uses more;

@@ -74,14 +74,13 @@ def text_items(
     keep = set()
     for index, slot in enumerate(slots):
         deadline.tick("matching labels to datelines")
-        if slot.label is not None and slot.container and too_much_text(text, slot):
-            shrink_to_item(lay, slot)  # the one item of its list, among other text: what holds lead and label
-        if (
-            slot.label is not None
-            and not (slot.container and too_much_text(text, slot))
-            and not _article_lead(lay, slots, index)
-        ):
-            keep.add(index)
+        if slot.label is None or _article_lead(lay, slots, index):
+            continue
+        if slot.container and too_much_text(text, slot):
+            shrink_to_item(lay, slot, labels)  # one item among other headlines: what holds lead and label
+            if too_much_text(text, slot):
+                continue
+        keep.add(index)
     assign_titles(lay, slots, labels, time_first, keep, deadline)
     shared = _shared_links(lay, [slot for index, slot in enumerate(slots) if index in keep])
     stamps: dict[str, TimeStamp | None] = {}  # labels repeat ("1 uur geleden"): each is read once

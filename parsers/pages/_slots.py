@@ -1,7 +1,9 @@
 """Slots: per dateline its lead, container and label.
 
 A dateline's *container* is the largest element holding this dateline and no other; when it exists, the label
-comes from inside it. Without one, the label is picked later by `label_after` or `label_before`, whichever
+comes from inside it: the one after the lead, or the one before the dateline when less text lies between. When
+that container is a stream of timestamped headlines (a list of one item among them), the item is the smallest
+element holding its lead and label (`shrink_to_item`). Without one, the label is picked later by `label_after` or `label_before`, whichever
 order the whole page uses more (`order_score`). So is a label glued before the dateline in the dateline's own
 element ("<p>8 minuten geledenMEITAR (ANP) - ...</p>"): it may end the item before (it is *released*).
 Every label must be tied to its dateline (`_ties`). A lead ends at the first label after its dateline
@@ -38,6 +40,7 @@ _MAX_EXTRA = 500  # text a container may hold besides its lead and label: a titl
 _MAX_TRAILING = 150  # of which after the lead: "lees meer", share buttons; never another paragraph
 _MAX_LINES = 2  # lines between a lone dateline and its label: a kicker and a title
 _LONGEST_TITLE = 300
+_STREAM = 2  # other time labels in a container that make it a stream of headlines (`shrink_to_item`)
 
 
 @dataclass(slots=True)
@@ -235,13 +238,18 @@ def _filler_in(text: str, start: int, end: int) -> int:
     return end - start - sum(text.count(char, start, end) for char in _FILLER_CHARS)
 
 
-def shrink_to_item(lay: Layout, slot: Slot) -> None:
-    """Narrow the container of a labelled slot to the smallest element that holds its dateline and its label.
+def shrink_to_item(lay: Layout, slot: Slot, labels: Labels) -> None:
+    """Narrow the container of a labelled slot to the smallest element that holds its dateline and its label,
+    when the container is a stream of timestamped headlines: it holds `_STREAM` other time labels or more.
 
     The largest element holding only this dateline can hold much more: a list of one item among headlines
-    without datelines, in a sidebar or below an article. Its lead and label together still make the item.
+    without datelines, in a sidebar or a column. Its lead and label together still make the item. An article
+    (one dateline, a byline time, paragraphs) is no such stream, and stays no item.
     """
-    if slot.label is not None and slot.container is not None:
+    if slot.label is None or slot.container is None:
+        return
+    others = sum(1 for lab in labels.within(*slot.container) if lab is not slot.label)
+    if others >= _STREAM:
         slot.container = _enclosing(lay, slot.path, slot.label) or slot.container
 
 
