@@ -17,22 +17,9 @@ from selectolax.lexbor import LexborHTMLParser
 from parsers.errors import NotHtmlError
 from parsers.models import Item
 from parsers.pages import Selectors, looks_like_html, parse_wire_page
+from tests.corpus import CORPUS_PAGES, corpus_page
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
-PAGE_NAMES = [
-    "de_eurosport_article_VOR_N_STUNDEN.html",
-    "de_zeit_article_comments_vor_N_Stunden.html",
-    "en-tl_philstar_article_hours_ago_tiles.html",
-    "en_globalnews_AP_article_emdash_dateline.html",
-    "en_kxan_article_time-datetime_hours_ago.html",
-    "en_reuters_article_dateline_LOS-ANGELES.html",
-    "en_reuters_article_dateline_PRAGUE.html",
-    "en_sfgate_AP_article_dateline.html",
-    "en_timesofisrael_article_liveblog_relative_times.html",
-    "en_urdupoint_article_minutes_ago_lists.html",
-    "nl_nu-nl_article_netbinnen_2020.html",
-    "pt_uol_reuters-wire_article_with_wire_list_2020.html",
-]
 FEED_NAMES = [
     "feed_de_heise.atom",
     "feed_en_craigslist_rdf.rss",
@@ -54,13 +41,6 @@ ARTICLE_DATELINES = {
 }
 
 
-def _page(shared_dir: Path, name: str) -> bytes:
-    path = shared_dir / "corpus" / "pages" / name
-    if not path.is_file():
-        pytest.skip(f"{name} is not in ../shared/corpus/pages/")
-    return path.read_bytes()
-
-
 def _assert_sane(items: list[Item]) -> None:
     for item in items:
         assert item.text.strip()
@@ -71,9 +51,9 @@ def _assert_sane(items: list[Item]) -> None:
     assert len({item.uid for item in items}) == len(items)
 
 
-@pytest.mark.parametrize("name", PAGE_NAMES)
+@pytest.mark.parametrize("name", CORPUS_PAGES)
 def test_real_pages_parse_to_sane_items(shared_dir: Path, name: str) -> None:
-    body = _page(shared_dir, name)
+    body = corpus_page(shared_dir, name)
     assert looks_like_html(body)
     items = parse_wire_page(body, now=NOW, base_url="https://example.com/")
     _assert_sane(items)
@@ -82,7 +62,7 @@ def test_real_pages_parse_to_sane_items(shared_dir: Path, name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(ARTICLE_DATELINES))
 def test_an_article_dateline_is_no_item(shared_dir: Path, name: str) -> None:
-    body = _page(shared_dir, name)
+    body = corpus_page(shared_dir, name)
     text = LexborHTMLParser(body).body.text()  # type: ignore[union-attr]
     assert ARTICLE_DATELINES[name] in text
     items = parse_wire_page(body, now=NOW)
@@ -90,7 +70,7 @@ def test_an_article_dateline_is_no_item(shared_dir: Path, name: str) -> None:
 
 
 def test_nu_nl_net_binnen_titles_are_not_items(shared_dir: Path) -> None:
-    body = _page(shared_dir, "nl_nu-nl_article_netbinnen_2020.html")
+    body = corpus_page(shared_dir, "nl_nu-nl_article_netbinnen_2020.html")
     tree = LexborHTMLParser(body)
     titles = [n.text(strip=True) for n in tree.css("li.list__item--timestamp span.item-title__title")]
     assert len(titles) == 4
@@ -135,7 +115,7 @@ def test_configured_selectors_read_real_lists(
     shared_dir: Path, name: str, selectors: Selectors, least: int, exact: bool
 ) -> None:
     items = parse_wire_page(
-        _page(shared_dir, name), now=NOW, selectors=selectors, base_url="https://example.com/"
+        corpus_page(shared_dir, name), now=NOW, selectors=selectors, base_url="https://example.com/"
     )
     _assert_sane(items)
     timed = [item for item in items if item.published_at is not None]
@@ -146,7 +126,7 @@ def test_configured_selectors_read_real_lists(
 
 
 def test_selectors_find_the_reuters_dateline_on_uol(shared_dir: Path) -> None:
-    body = _page(shared_dir, "pt_uol_reuters-wire_article_with_wire_list_2020.html")
+    body = corpus_page(shared_dir, "pt_uol_reuters-wire_article_with_wire_list_2020.html")
     selectors = Selectors(item="a:has(.thumb-caption)", title="h3.thumb-title", lead="p.thumb-description")
     items = parse_wire_page(body, now=NOW, selectors=selectors)
     _assert_sane(items)

@@ -17,24 +17,9 @@ import pytest
 
 from parsers.models import Item
 from parsers.pages import parse_wire_page
+from tests.corpus import CORPUS_PAGES, corpus_page
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
-PAGES = sorted(
-    [
-        "de_eurosport_article_VOR_N_STUNDEN.html",
-        "de_zeit_article_comments_vor_N_Stunden.html",
-        "en-tl_philstar_article_hours_ago_tiles.html",
-        "en_globalnews_AP_article_emdash_dateline.html",
-        "en_kxan_article_time-datetime_hours_ago.html",
-        "en_reuters_article_dateline_LOS-ANGELES.html",
-        "en_reuters_article_dateline_PRAGUE.html",
-        "en_sfgate_AP_article_dateline.html",
-        "en_timesofisrael_article_liveblog_relative_times.html",
-        "en_urdupoint_article_minutes_ago_lists.html",
-        "nl_nu-nl_article_netbinnen_2020.html",
-        "pt_uol_reuters-wire_article_with_wire_list_2020.html",
-    ]
-)
 # (place and agencies, title, lead, minutes ago)
 WIRES = [
     (
@@ -87,10 +72,7 @@ def _divs(count: int) -> str:
 
 
 def _page(shared_dir: Path, name: str) -> str:
-    path = shared_dir / "corpus" / "pages" / name
-    if not path.is_file():
-        pytest.skip(f"{name} is not in ../shared/corpus/pages/")
-    return path.read_text(encoding="utf-8", errors="replace")
+    return corpus_page(shared_dir, name).decode("utf-8", errors="replace")
 
 
 def _after_article(page: str, block: str) -> bytes:
@@ -123,7 +105,7 @@ def _check(items: list[Item], count: int, *, titled: bool) -> None:
         assert (item.title, item.url) == ((title, _url(title)) if titled else (None, None))
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", CORPUS_PAGES)
 @pytest.mark.parametrize("count", [1, 3])
 def test_a_list_after_the_article_keeps_every_item_with_its_title_and_link(
     shared_dir: Path, name: str, count: int
@@ -132,7 +114,7 @@ def test_a_list_after_the_article_keeps_every_item_with_its_title_and_link(
     _check(_ours(parse_wire_page(body, now=NOW)), count, titled=True)
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", CORPUS_PAGES)
 @pytest.mark.parametrize("count", [1, 3])
 def test_the_list_heading_is_no_title_of_an_untitled_item(shared_dir: Path, name: str, count: int) -> None:
     body = _after_article(_page(shared_dir, name), _divs(count))
@@ -147,7 +129,7 @@ INSIDE_ARTICLE = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(set(PAGES) - INSIDE_ARTICLE))
+@pytest.mark.parametrize("name", sorted(set(CORPUS_PAGES) - INSIDE_ARTICLE))
 def test_a_list_of_one_among_the_pages_headlines_is_found(shared_dir: Path, name: str) -> None:
     items = _ours(parse_wire_page(_among_headlines(_page(shared_dir, name), _divs(1)), now=NOW))
     assert [(item.place, item.text, item.time_label) for item in items] == [
