@@ -277,8 +277,9 @@ async def _fanout(scenario: Scenario, folder: Path) -> FanoutResult:
         path = Path(tempfile.mkdtemp(dir=folder)) / "wirewatch.db"
         subs = await asyncio.to_thread(_setup, path, chats)
         limits, extra = _limits(scenario.limits)
+        counting = CountingStore(path)
         async with (
-            CountingStore(path) as store,
+            counting as store,
             Bot(TOKEN, base_url=fake.base_url, request=_request(scenario.http)) as bot,
         ):
             adapter = Counted(TelegramAdapter(bot, rate_limits=limits, **extra))
@@ -287,7 +288,7 @@ async def _fanout(scenario: Scenario, folder: Path) -> FanoutResult:
             engine = DeliveryEngine(store, [adapter], settings=settings)
             async with engine:
                 await asyncio.sleep(0.2)  # the engine's first (empty) pass is over
-                store.calls = 0
+                counting.calls = 0
                 cpu = _cpu()
                 started = time.monotonic()
                 queued = await store.run(_queue, _event(1), subs)
@@ -298,7 +299,7 @@ async def _fanout(scenario: Scenario, folder: Path) -> FanoutResult:
                     await asyncio.sleep(0.005)
                 seconds = time.monotonic() - started
                 cpu = _cpu() - cpu
-                calls = store.calls
+                calls = counting.calls
         stats = fake.stats()
     finally:
         fake.close()

@@ -19,6 +19,10 @@ The pages:
 - the seed fixtures themselves, and the real pages of `../shared/corpus/pages/` when that folder exists
   (those hold no dateline items; they measure the cost of finding nothing).
 
+Beside each ratio stands its *ceiling*: BeautifulSoup's time over lexbor building the tree alone
+(`LexborHTMLParser(html)`, the first step of every parse). No parse built on selectolax reaches a ratio above
+its ceiling, whatever it does after lexbor, so the ceiling tells how much of a gap Python code can close.
+
 Each parse is timed over several rounds after one warm-up, and the best round counts (the least disturbed by
 the rest of the machine). Wirewatch's peak memory on each page of the largest size is measured once with
 `tracemalloc` (Python's allocations; lexbor's tree in C is not counted).
@@ -41,8 +45,11 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from selectolax.lexbor import LexborHTMLParser
+
 from parsers.models import Item
 from parsers.pages import parse_wire_page
+from parsers.pages._bytes import parser_input
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "data" / "pages"
@@ -179,6 +186,10 @@ class Row:
     wirewatch_ms: float
     bs4_lxml_ms: float
     ratio: float  # bs4_lxml_ms / wirewatch_ms: how many times faster wirewatch is
+    lexbor_ms: float  # lexbor building the tree alone, the first step of every parse
+    ceiling: float  # bs4_lxml_ms / lexbor_ms: the ratio a parse doing nothing after lexbor would reach
+    budget_us: float | None  # per item, what a 10x parse could spend after lexbor: (bs4/10 - lexbor) / items
+    build_us: float | None  # per item, constructing the page's `Item` objects alone from their fields
     peak_mib: float | None = None
 
 
@@ -203,16 +214,34 @@ def _bs4_text(body: bytes) -> Callable[[], object]:
 
 
 def measure(name: str, body: bytes, expected: int | None, budget: float, *, memory: bool = False) -> Row:
-    items = len(parse_wire_page(body, now=NOW))
+    found = parse_wire_page(body, now=NOW)
+    items = len(found)
     ours = _best(lambda: parse_wire_page(body, now=NOW), budget)
     theirs = _best(_bs4_text(body), budget)
+    tree = _best(lambda: LexborHTMLParser(parser_input(body)), budget)
+    fields = [tuple(getattr(item, name) for name in Item.__dataclass_fields__) for item in found]
+    build = _best(lambda: [Item(*values) for values in fields], budget / 4) if found else None
     peak = None
     if memory:
         tracemalloc.start()
         parse_wire_page(body, now=NOW)
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
-    return Row(name, len(body), expected, items, ours * 1000, theirs * 1000, theirs / ours, peak)
+    per_item = (lambda seconds: seconds * 1e6 / items) if items else (lambda seconds: None)
+    return Row(
+        name,
+        len(body),
+        expected,
+        items,
+        ours * 1000,
+        theirs * 1000,
+        theirs / ours,
+        tree * 1000,
+        theirs / tree,
+        per_item(theirs / 10 - tree),
+        None if build is None else per_item(build),
+        peak,
+    )
 
 
 def _pages(quick: bool) -> list[tuple[str, bytes, int | None]]:
@@ -237,7 +266,8 @@ def _print(row: Row) -> None:
     peak = "" if row.peak_mib is None else f"{row.peak_mib:.0f}"
     print(
         f"{row.page[:52]:<52} {row.bytes / 1024:>7.0f} {expected:>6} {row.items:>6} "
-        f"{row.wirewatch_ms:>9.2f} {row.bs4_lxml_ms:>9.2f} {row.ratio:>6.1f}x {peak:>5}",
+        f"{row.wirewatch_ms:>9.2f} {row.bs4_lxml_ms:>9.2f} {row.ratio:>6.1f}x {row.lexbor_ms:>9.2f} "
+        f"{row.ceiling:>6.1f}x {peak:>5}",
         flush=True,
     )
 
@@ -260,6 +290,24 @@ def _summary(rows: list[Row]) -> dict[str, float]:
         else 0.0,
         "ratio_geomean_fixtures_and_corpus": round(geomean([row.ratio for row in others]), 2),
         "ratio_min": round(min(row.ratio for row in rows), 2),
+        "ceiling_geomean_generated": round(geomean([row.ceiling for row in generated]), 2),
+        "ceiling_geomean_article_pages": round(geomean([row.ceiling for row in articles]), 2),
+        "ceiling_min": round(min(row.ceiling for row in rows), 2),
+        "pages_ceiling_under_10x": sum(1 for row in rows if row.ceiling < 10),
+        "generated_budget_us_per_item_min": round(min(row.budget_us or 0.0 for row in generated), 2)
+        if generated
+        else 0.0,
+        "generated_build_us_per_item_median": round(
+            statistics.median(row.build_us for row in generated if row.build_us is not None), 2
+        )
+        if generated
+        else 0.0,
+        "generated_pages": len(generated),
+        "generated_pages_budget_under_build": sum(
+            1
+            for row in generated
+            if row.budget_us is not None and row.build_us and row.budget_us < row.build_us
+        ),
         "wirewatch_mb_per_s_generated": round(
             sum(row.bytes for row in generated) / 1e6 / (sum(row.wirewatch_ms for row in generated) / 1000), 1
         )
@@ -277,7 +325,8 @@ def main(argv: list[str] | None = None) -> None:
     pages = _pages(args.quick)
     largest = (QUICK_SIZES if args.quick else SIZES)[-1][0]
     print(
-        f"{'page':<52} {'KiB':>7} {'expect':>6} {'items':>6} {'ours ms':>9} {'bs4 ms':>9} {'ratio':>7} {'MiB':>5}"
+        f"{'page':<52} {'KiB':>7} {'expect':>6} {'items':>6} {'ours ms':>9} {'bs4 ms':>9} {'ratio':>7} "
+        f"{'lexbor ms':>9} {'ceil':>7} {'MiB':>5}"
     )
     rows = []
     for name, body, expected in pages:
@@ -290,6 +339,18 @@ def main(argv: list[str] | None = None) -> None:
         f"{summary['ratio_geomean_article_pages']}x on the article pages with {ARTICLE_ITEMS} items, "
         f"{summary['ratio_geomean_fixtures_and_corpus']}x on the fixtures and corpus pages; "
         f"wirewatch reads {summary['wirewatch_mb_per_s_generated']} MB/s of wire list"
+    )
+    print(
+        f"ceil = BeautifulSoup's time / lexbor building the tree alone: the ratio of a parse that stopped there; "
+        f"geometric mean {summary['ceiling_geomean_generated']}x on the generated wire pages, "
+        f"{summary['ceiling_geomean_article_pages']}x on the article pages; "
+        f"under 10x on {summary['pages_ceiling_under_10x']} of {len(rows)} pages"
+    )
+    print(
+        f"a parse 10x faster than BeautifulSoup would leave as little as {summary['generated_budget_us_per_item_min']} µs per "
+        f"item after lexbor on the generated wire pages; building the Item objects alone takes "
+        f"{summary['generated_build_us_per_item_median']} µs per item (median): less than that is left on "
+        f"{summary['generated_pages_budget_under_build']} of {summary['generated_pages']} of them"
     )
     missing = [row.page for row in rows if row.expected is not None and row.items != row.expected]
     if missing:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 Entry = tuple[str, ...]
 
 
-def wire_page(entries: list[Entry], *, messy: bool = False) -> str:
+def wire_page(entries: Sequence[Entry], *, messy: bool = False) -> str:
     cards = []
     for entry in entries:
         dateline, lead, label = entry[0], entry[1], entry[2]
