@@ -17,7 +17,7 @@ from bot.cli import cli
 from bot.demo.site import LocalSite
 from storage.db import open_db
 from storage.destinations import ensure_destination, get_destination
-from storage.models import ItemEvent
+from storage.models import ItemEvent, SubscriptionMode
 from storage.outbox import enqueue_alerts
 from storage.sources import list_sources
 from storage.subscriptions import set_subscription
@@ -48,11 +48,12 @@ def db_path(tmp_path: Path) -> Path:
     db = open_db(path)
     with transaction(db):
         subs = []
-        for key, mode in (
+        chats: tuple[tuple[str, SubscriptionMode], ...] = (
             ("telegram:42", "filtered"),
             ("telegram:-100123", "all"),
             ("discord:987654321", "filtered"),
-        ):
+        )
+        for key, mode in chats:
             ensure_destination(db, key, now=T0, created_by="test")
             subs.append(
                 set_subscription(db, key, now=T0, mode=mode, include=("iran",) if mode == "filtered" else ())

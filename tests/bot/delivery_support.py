@@ -13,11 +13,13 @@ from bot.store import Store
 from parsers.identity import text_uid
 from storage.db import transaction
 from storage.destinations import ensure_destination
-from storage.models import EditPolicy, ItemEvent, MessageStyle, OutboxRow
+from storage.models import EditPolicy, ItemEvent, Language, MessageStyle, OutboxRow
 from storage.outbox import Enqueued, enqueue_alerts, list_outbox
 from storage.subscriptions import set_subscription
 from tests.clock import T0
 from tests.factories import build_item
+
+__all__ = ["SOURCE", "T0", "add_destination", "event", "lead", "queue", "rows_of", "store", "uid"]
 
 SOURCE = "ticker"
 
@@ -66,10 +68,10 @@ def add_destination(
     now: datetime = T0,
     edit_policy: EditPolicy = "edit",
     style: MessageStyle = "full",
-    language: str = "nl",
+    language: Language = "nl",
 ) -> int:
     """A destination with a subscription that takes everything; returns the subscription id."""
-    ensure_destination(db, key, now=now, edit_policy=edit_policy, style=style, language=language)  # type: ignore[arg-type]
+    ensure_destination(db, key, now=now, edit_policy=edit_policy, style=style, language=language)
     return set_subscription(db, key, now=now, mode="all").id
 
 

@@ -22,7 +22,9 @@ __all__ = ["store"]  # the fixture, imported for pytest
 SETTINGS = DeliverySettings(digest_threshold=50, backoff_base=10, backoff_cap=600, transient_max_age=3600)
 
 
-def engine_for(store: Store, adapter: ScriptedAdapter, clock: Clock, settings: DeliverySettings = SETTINGS):
+def engine_for(
+    store: Store, adapter: ScriptedAdapter, clock: Clock, settings: DeliverySettings = SETTINGS
+) -> DeliveryEngine:
     return DeliveryEngine(store, [adapter], settings=settings, clock=clock, rng=random.Random(7))
 
 

@@ -8,6 +8,7 @@ from bot.adapters.errors import NotModified, Rejected
 from bot.delivery import DeliveryEngine, DeliverySettings
 from bot.store import Store
 from storage.destinations import update_destination
+from storage.models import EditPolicy
 from storage.outbox import REASON_IGNORED_EDIT
 from tests.bot.delivery_support import T0, add_destination, event, queue, rows_of, store, uid
 from tests.clock import Clock
@@ -23,11 +24,11 @@ def engine_for(store: Store, adapter: ScriptedAdapter, clock: Clock) -> Delivery
 
 
 async def sent_then_edited(
-    store: Store, adapter: ScriptedAdapter, key: str, **settings: str
+    store: Store, adapter: ScriptedAdapter, key: str, *, edit_policy: EditPolicy = "edit"
 ) -> DeliveryEngine:
     """Story 1 delivered to `key`, then its edit (version 2) queued."""
     clock = Clock()
-    sub = await store.run(add_destination, key, **settings)
+    sub = await store.run(add_destination, key, edit_policy=edit_policy)
     await store.run(queue, [event(1)], [sub])
     engine = engine_for(store, adapter, clock)
     await engine.deliver_due()

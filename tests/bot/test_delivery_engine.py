@@ -178,11 +178,12 @@ class CountingStore(Store):
 
 async def test_many_destinations_are_claimed_in_a_few_transactions(tmp_path: Path) -> None:
     adapter = ScriptedAdapter("fake")
-    async with CountingStore(tmp_path / "w.db") as counting:
-        subs = [await counting.run(add_destination, f"fake:{n}") for n in range(40)]
-        await counting.run(queue, [event(1)], subs)
+    counting = CountingStore(tmp_path / "w.db")
+    async with counting as opened:
+        subs = [await opened.run(add_destination, f"fake:{n}") for n in range(40)]
+        await opened.run(queue, [event(1)], subs)
         counting.calls.clear()
-        stats = await DeliveryEngine(counting, [adapter], clock=Clock()).deliver_due()
+        stats = await DeliveryEngine(opened, [adapter], clock=Clock()).deliver_due()
     assert stats.sent == 40 and len(adapter.calls) == 40
     assert counting.calls["claim_units"] <= 2  # up to 4 x max_concurrency (32) destinations per claim
     assert counting.calls["record_outcomes"] <= 40 // 2  # outcomes that came in together share a write
@@ -191,12 +192,13 @@ async def test_many_destinations_are_claimed_in_a_few_transactions(tmp_path: Pat
 
 async def test_a_paced_fan_out_does_not_read_the_queues_again_while_it_waits(tmp_path: Path) -> None:
     adapter = ScriptedAdapter("fake", rate_limits=[RateLimit(3, 0.05, per_chat=False)])
-    async with CountingStore(tmp_path / "w.db") as counting:
-        subs = [await counting.run(add_destination, f"fake:{n}") for n in range(12)]
-        await counting.run(queue, [event(1)], subs)
+    counting = CountingStore(tmp_path / "w.db")
+    async with counting as opened:
+        subs = [await opened.run(add_destination, f"fake:{n}") for n in range(12)]
+        await opened.run(queue, [event(1)], subs)
         counting.calls.clear()
         settings = DeliverySettings(idle_wait=3600)
-        async with DeliveryEngine(counting, [adapter], settings=settings):  # the real clock
+        async with DeliveryEngine(opened, [adapter], settings=settings):  # the real clock
             await wait_for_calls(adapter, 12)
     assert counting.calls["read_queues"] == 1  # at start; then the schedule knows who waits for what
     assert counting.calls["claim_units"] >= 4  # three at a time, as the limit allows

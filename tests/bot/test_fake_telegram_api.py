@@ -24,6 +24,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
+    Message,
     Update,
 )
 from telegram.constants import ParseMode
@@ -214,6 +215,7 @@ async def test_edit_message_text_and_its_refusals(tg: FakeTelegram, bot: Bot) ->
     with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
         await bot.edit_message_text("x", GROUP, 999)
 
+    assert isinstance(edited, Message)  # a Message, not True: the message is not inline
     assert edited.text == "Daarna" and edited.edit_date is not None
     assert [(e.message_id, e.plain) for e in tg.edits(GROUP)] == [(message.message_id, "Daarna")]
     assert tg.message(GROUP, message.message_id)["text"] == "Daarna"  # type: ignore[index]
@@ -314,7 +316,7 @@ async def test_reply_markup_edits_deletions_and_refusals(tg: FakeTelegram, bot: 
     with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
         await bot.edit_message_reply_markup(GROUP, message.message_id)
     with pytest.raises(BadRequest, match=r"(?i)message can't be edited"):
-        await bot.edit_message_text("niet van jou", GROUP, from_bob.message_id)  # type: ignore[arg-type]
+        await bot.edit_message_text("niet van jou", GROUP, from_bob.message_id)
     with pytest.raises(BadRequest, match=r"(?i)message can't be deleted"):
         await bot.delete_message(GROUP, from_bob.message_id)  # type: ignore[arg-type]
     await bot.delete_message(GROUP, message.message_id)

@@ -36,8 +36,8 @@ def fixture(name: str) -> bytes:
     return (DATA / name).read_bytes()
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def rss(items: str, *, channel_link: str = "https://example.org/") -> bytes:

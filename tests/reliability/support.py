@@ -224,7 +224,7 @@ class Child:
         assert line is not None, f"exited ({self.proc.returncode}) before {pattern!r}:\n{self.stderr}"
         return line
 
-    async def wait_up(self, port: int, *, timeout: float = 15) -> dict[str, object]:
+    async def wait_up(self, port: int, *, timeout: float = 15) -> dict[str, Any]:
         """Poll `/healthz` until it answers with the scheduler running (200 healthy or 503 degraded); its
         JSON. (The listener opens before the platforms and the scheduler have started.)"""
         async with httpx.AsyncClient(trust_env=False) as client, asyncio.timeout(timeout):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from sqlite_utils import Database
@@ -11,6 +13,7 @@ from parsers.models import CountryEvidence
 from storage.db import transaction
 from storage.errors import InvalidArgument, NotInTransaction, UnknownSource
 from storage.items import apply_poll, load_items, recent_events
+from storage.models import ItemEvent
 from storage.sources import get_source_state, upsert_source
 from tests.factories import build_item
 from tests.storage.conftest import SOURCE, Poll, story
@@ -18,11 +21,11 @@ from tests.storage.conftest import SOURCE, Poll, story
 MINUTE = timedelta(minutes=1)
 
 
-def kinds(outcome_events: list) -> list[tuple[str, str, int]]:
+def kinds(outcome_events: Sequence[ItemEvent]) -> list[tuple[str, str, int]]:
     return [(e.kind, e.item.uid, e.version) for e in outcome_events]
 
 
-def stored_row(db: Database, uid: str) -> dict:
+def stored_row(db: Database, uid: str) -> dict[str, Any]:
     return next(db.query("SELECT * FROM items WHERE source = ? AND uid = ?", [SOURCE, uid]))
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlite_utils import Database
 
+from parsers.models import Item
 from storage.db import transaction
 from storage.destinations import disable_destination, ensure_destination, set_destination_paused
 from storage.errors import InvalidArgument, NotInTransaction
 from storage.items import apply_poll
-from storage.models import ItemEvent, OutboxRow
+from storage.models import EditPolicy, ItemEvent, OutboxRow
 from storage.outbox import (
     REASON_DIGEST,
     REASON_IGNORED_EDIT,
@@ -44,8 +46,8 @@ from tests.storage.conftest import SOURCE, Poll, story
 MINUTE = timedelta(minutes=1)
 
 
-def subscribe(db: Database, key: str, now: datetime, **settings: object) -> int:
-    ensure_destination(db, key, now=now, **settings)  # type: ignore[arg-type]
+def subscribe(db: Database, key: str, now: datetime, *, edit_policy: EditPolicy = "edit") -> int:
+    ensure_destination(db, key, now=now, edit_policy=edit_policy)
     return set_subscription(db, key, now=now, mode="all").id
 
 
@@ -53,7 +55,9 @@ def everyone(db: Database) -> list[int]:
     return [row[0] for row in db.execute("SELECT id FROM subscriptions ORDER BY id").fetchall()]
 
 
-def poll_and_queue(db: Database, items: list, now: datetime, *, fail: bool = False) -> list[ItemEvent]:
+def poll_and_queue(
+    db: Database, items: Sequence[Item], now: datetime, *, fail: bool = False
+) -> list[ItemEvent]:
     """What the pipeline does: apply the page and queue its alerts in one transaction."""
     with transaction(db):
         outcome = apply_poll(db, SOURCE, items, now=now, etag=None, last_modified=None, baseline=False)

@@ -9,6 +9,7 @@ import pytest
 from bot.alerts import LOCAL_TZ
 from bot.telegram.keys import telegram_key
 from storage.destinations import get_destination
+from storage.models import Subscription
 from storage.subscriptions import get_subscription
 from tests.bot.telegram.conftest import ALICE, BOB, CAROL, NOW, OPERATOR, Env, matched, news, store_items
 from tests.fakes.telegram import SERVER_ERROR
@@ -16,8 +17,14 @@ from tests.fakes.telegram import SERVER_ERROR
 ALICE_KEY = telegram_key(ALICE.id)
 
 
-async def _sub(env: Env, key: str = ALICE_KEY):
+async def _sub(env: Env, key: str = ALICE_KEY) -> Subscription | None:
     return await env.store.run(get_subscription, key)
+
+
+async def _existing_sub(env: Env, key: str = ALICE_KEY) -> Subscription:
+    sub = await _sub(env, key)
+    assert sub is not None, f"no subscription for {key}"
+    return sub
 
 
 async def test_start_subscribes_the_chat_and_explains_with_an_example(env: Env) -> None:
@@ -163,12 +170,12 @@ async def test_countries_alone_offers_a_picker_whose_taps_switch_countries_on_an
     ukraine = next(b["callback_data"] for row in picker.buttons for b in row if b["text"] == "🇺🇦 UA")
     env.tg.press_button(ALICE.id, ALICE, picker.message_id, ukraine)
     [on] = await env.tg.wait_for_edits(1, ALICE.id)
-    assert (await _sub(env)).countries == ("IL", "UA")  # type: ignore[union-attr]
+    assert (await _existing_sub(env)).countries == ("IL", "UA")
     assert "✅ 🇺🇦 UA" in [b["text"] for row in on.reply_markup["inline_keyboard"] for b in row]  # type: ignore[index]
 
     env.tg.press_button(ALICE.id, ALICE, picker.message_id, ukraine)
     [_, off] = await env.tg.wait_for_edits(2, ALICE.id)
-    assert (await _sub(env)).countries == ("IL",)  # type: ignore[union-attr]
+    assert (await _existing_sub(env)).countries == ("IL",)
     assert "Verwijderd: 🇺🇦 Oekraïne (UA)" in (off.plain or "")
 
 
@@ -185,7 +192,7 @@ async def test_mode_pause_resume(env: Env) -> None:
 
     paused = await env.ask(ALICE.id, ALICE, "/pause")
     assert "Gepauzeerd" in paused.plain
-    assert (await _sub(env)).paused  # type: ignore[union-attr]
+    assert (await _existing_sub(env)).paused
     assert await env.store.run(matched, env.index, weather) == []
 
     resumed = await env.ask(ALICE.id, ALICE, "/resume")
@@ -301,7 +308,7 @@ async def test_stop_asks_first_and_keeps_the_filters_for_start(env: Env) -> None
     back = await env.ask(ALICE.id, ALICE, "/start")
     assert "Welkom terug" in back.plain
     assert sub.id in env.index
-    assert (await _sub(env)).include == ("iran",)  # type: ignore[union-attr]
+    assert (await _existing_sub(env)).include == ("iran",)
 
 
 async def test_commands_before_start_say_how_to_begin(env: Env) -> None:

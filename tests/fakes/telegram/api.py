@@ -95,7 +95,7 @@ def _scope_key(world: World, scope: Any) -> str:
 class BotApi:
     """Chat and message methods; `emit` queues an update (the bot leaving a chat produces one)."""
 
-    def __init__(self, world: World, emit: Callable[[str, dict[str, Any]], None]) -> None:
+    def __init__(self, world: World, emit: Callable[[str, dict[str, Any]], object]) -> None:
         self.world = world
         self.emit = emit
         self.sent: list[SentMessage] = []

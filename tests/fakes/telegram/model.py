@@ -152,7 +152,8 @@ class SentMessage:
     @property
     def buttons(self) -> list[list[dict[str, Any]]]:
         """The inline keyboard rows, or `[]`."""
-        return (self.reply_markup or {}).get("inline_keyboard", [])
+        rows: list[list[dict[str, Any]]] = (self.reply_markup or {}).get("inline_keyboard", [])
+        return rows
 
 
 @dataclass(frozen=True, slots=True)
