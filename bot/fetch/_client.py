@@ -19,6 +19,7 @@ from bot.fetch._errors import (
     _map_httpx_errors,
     safe_url,
 )
+from bot.fetch._inflate import BadEncoding, Inflater, Overflow
 
 __all__ = ["ACCEPT", "DEFAULT_USER_AGENT", "PROJECT_URL", "FetchResult", "fetch", "make_client"]
 
@@ -158,14 +159,23 @@ async def _read(
 
 
 async def _read_limited(response: httpx.Response, max_bytes: int, shown: str, declared: int | None) -> bytes:
-    """The (decompressed) body, read chunk by chunk and abandoned as soon as it passes `max_bytes`."""
-    chunks: list[bytes] = []
-    received = 0
-    async for chunk in response.aiter_bytes():
-        received += len(chunk)
-        if received > max_bytes:
-            raise TooLarge(max_bytes, url=shown, received=received, declared=declared)
-        chunks.append(chunk)
+    """The decoded body, read chunk by chunk and abandoned as soon as it passes `max_bytes`; no more than
+    `max_bytes` of it is ever inflated (see `_inflate`)."""
+    try:
+        inflater = Inflater(response.headers.get("content-encoding"))
+        chunks: list[bytes] = []
+        received = 0
+        async for raw in response.aiter_raw():
+            chunk = inflater.feed(raw, max_bytes - received)
+            received += len(chunk)
+            if received > max_bytes:  # a body sent as it is: the layers of an encoded one stop at the limit
+                raise TooLarge(max_bytes, url=shown, received=received, declared=declared)
+            chunks.append(chunk)
+        chunks.append(inflater.finish(max_bytes - received))
+    except BadEncoding as exc:
+        raise BadResponse(str(exc), url=shown) from exc
+    except Overflow:
+        raise TooLarge(max_bytes, url=shown, received=max_bytes + 1, declared=declared) from None
     return b"".join(chunks)
 
 
