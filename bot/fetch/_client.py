@@ -21,13 +21,14 @@ from bot.fetch._errors import (
 )
 from bot.fetch._inflate import BadEncoding, Inflater, Overflow
 
-__all__ = ["ACCEPT", "DEFAULT_USER_AGENT", "PROJECT_URL", "FetchResult", "fetch", "make_client"]
+__all__ = ["ACCEPT", "ACCEPT_ENCODING", "DEFAULT_USER_AGENT", "PROJECT_URL", "FetchResult", "fetch", "make_client"]
 
 PROJECT_URL = "https://github.com/wirewatch/wirewatch"
 ACCEPT = (
     "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
     "application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5"
 )
+ACCEPT_ENCODING = "gzip, deflate"  # what `_inflate` reads, whatever decoders httpx finds installed
 MAX_REDIRECTS = 5
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_TOTAL_TIMEOUT = 60.0
@@ -71,7 +72,7 @@ def make_client(
 ) -> httpx.AsyncClient:
     """An HTTP/1.1 client with our User-Agent and Accept, timeouts, and at most 5 redirects followed."""
     return httpx.AsyncClient(
-        headers={"User-Agent": user_agent, "Accept": ACCEPT},
+        headers={"User-Agent": user_agent, "Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING},
         timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
         follow_redirects=True,
         max_redirects=MAX_REDIRECTS,

@@ -114,6 +114,16 @@ async def test_a_body_that_does_not_match_its_encoding_is_a_bad_response(
         await fetch(client, site.url("/p"))
 
 
+async def test_the_client_asks_only_for_the_codings_it_reads(
+    site: LocalSite, client: httpx.AsyncClient
+) -> None:
+    site.set_page("/p", PAGE)
+
+    await fetch(client, site.url("/p"))
+
+    assert site.requests[0].headers["Accept-Encoding"] == "gzip, deflate"
+
+
 async def test_an_empty_encoded_body_is_an_empty_body(site: LocalSite, client: httpx.AsyncClient) -> None:
     site.set_page("/p", b"", headers={"Content-Encoding": "gzip"})
 
