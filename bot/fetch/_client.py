@@ -21,7 +21,15 @@ from bot.fetch._errors import (
 )
 from bot.fetch._inflate import BadEncoding, Inflater, Overflow
 
-__all__ = ["ACCEPT", "ACCEPT_ENCODING", "DEFAULT_USER_AGENT", "PROJECT_URL", "FetchResult", "fetch", "make_client"]
+__all__ = [
+    "ACCEPT",
+    "ACCEPT_ENCODING",
+    "DEFAULT_USER_AGENT",
+    "PROJECT_URL",
+    "FetchResult",
+    "fetch",
+    "make_client",
+]
 
 PROJECT_URL = "https://github.com/wirewatch/wirewatch"
 ACCEPT = (
