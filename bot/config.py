@@ -132,7 +132,12 @@ class FetchSettings:
     connect_timeout: Annotated[float, Setting("Seconds to wait for a connection.", ge=0.1)] = 5.0
     read_timeout: Annotated[float, Setting("Seconds to wait for each read of the response.", ge=0.1)] = 15.0
     max_bytes: Annotated[
-        int, Setting("Bodies larger than this many bytes are refused (a failed poll).", ge=1024)
+        int,
+        Setting(
+            "Bodies larger than this many bytes (after undoing gzip or deflate) are refused (a failed poll); "
+            "a compressed body is never inflated past it in memory.",
+            ge=1024,
+        ),
     ] = 5 * 1024 * 1024
     backoff_base: Annotated[
         float, Setting("After failures a source waits about backoff_base * 2^(failures-1) seconds.", ge=1)
