@@ -25,12 +25,9 @@ from dataclasses import dataclass
 from parsers.deadline import NEVER, Deadline
 from parsers.identity import normalize_space
 from parsers.times import find_time_labels
+from parsers.words import word_set
 
 __all__ = ["Dateline", "find_datelines", "has_dateline", "match_dateline"]
-
-
-def _word_set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
 
 
 _UP = "A-Z" + "".join(chr(c) for c in range(0xC0, 0x250) if chr(c).isupper())
@@ -52,7 +49,7 @@ _CANDIDATE = re.compile(rf"(?<![{_UP}'’])['’](?=[ST][ -])|(?<![{_UP}])(?<![{
 _PLACE_MARKS = str.maketrans("", "", "'’. /-")  # what a place holds besides letters (after normalising)
 _LONGEST = 160  # no dateline is longer: place, agencies, dash
 # Words in capitals that open labels or kickers, not places: "LET OP - ", "UPDATE - ", "AFP - Geral".
-_NOT_PLACES = _word_set(
+_NOT_PLACES = word_set(
     """LET OP LIVE LIVEBLOG UPDATE UPDATED BREAKING NEWS NIEUWS NIEUW VIDEO FOTO FOTO'S PODCAST OPINIE ANALYSE
     COLUMN INTERVIEW CORRECTIE RECTIFICATIE EXCLUSIEF EXCLUSIVE WATCH LISTEN READ MORE LEES MEER ZIE OOK NB PS
     TIP TIPS ALERT URGENT FLASH EILMELDUNG BEKIJK HET DE EEN THE AND EN OF IN VAN TO IS ADVERTENTIE ADVERTORIAL
@@ -61,7 +58,7 @@ _NOT_PLACES = _word_set(
 )
 _SENTENCE_END = frozenset('.!?…"”’»)')
 # Abbreviations that open a place name in capitals: "ST. ANTON AM ARLBERG", "FT. LAUDERDALE", "MT. VERNON".
-_PLACE_ABBREVIATIONS = _word_set("ST STE STS SS FT MT PT")
+_PLACE_ABBREVIATIONS = word_set("ST STE STS SS FT MT PT")
 _ABBREVIATION = re.compile(rf"(?<![{_UP}])([{_UP}]{{1,3}})\.$")
 _LEAD_OPENERS = frozenset("\"'“‘„«(")
 _LINE_BREAKS = frozenset("\n\r\f\v\u2028\u2029")

@@ -5,11 +5,12 @@ ParseError               base of everything parsers raise
  +-- NotFeedError        the body is not RSS/Atom/JSON Feed
  +-- SelectorError       a configured CSS selector is invalid
  +-- ParseTimeout        the parse ran past the deadline its caller gave (.stage, .deadline, .overrun)
+ +-- TooDeep             the page nests its elements deeper than any page that renders (a broken page)
 """
 
 from __future__ import annotations
 
-__all__ = ["NotFeedError", "NotHtmlError", "ParseError", "ParseTimeout", "SelectorError"]
+__all__ = ["NotFeedError", "NotHtmlError", "ParseError", "ParseTimeout", "SelectorError", "TooDeep"]
 
 
 class ParseError(Exception):
@@ -36,3 +37,8 @@ class ParseTimeout(ParseError):
         self.stage = stage  # what the parser was doing: "reading the page", "finding datelines", ...
         self.deadline = deadline  # the `time.monotonic()` reading the caller gave
         self.overrun = overrun  # seconds past the deadline when the parser noticed
+
+
+class TooDeep(ParseError):
+    """The page nests its elements deeper than any page that renders: a broken page, refused before reading
+    it would take minutes (see `parsers.pages._depth`)."""

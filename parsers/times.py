@@ -16,15 +16,12 @@ from zoneinfo import ZoneInfo
 
 from parsers.deadline import NEVER, Deadline
 from parsers.identity import normalize_space
+from parsers.words import word_set
 
 __all__ = ["LOCAL_ZONE", "TimeStamp", "find_time_labels", "parse_time_label"]
 
 LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
 FUTURE_SLACK = timedelta(minutes=5)
-
-
-def _word_set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
 
 
 _SECOND, _MINUTE, _HOUR, _DAY = 1, 60, 3600, 86400
@@ -88,7 +85,7 @@ _DAY_SCAN = re.compile(_DAY_WORD)
 _CLOCK_SCAN = re.compile(_TODAY + "|" + _BARE_CLOCK)
 _DAYS_BACK = {"eergisteren": 2, "gisteren": 1, "yesterday": 1, "gestern": 1}
 # A clock time right after these words is part of a sentence ("om 16:00"), not a label.
-_CLOCK_STOP_WORDS = _word_set(
+_CLOCK_STOP_WORDS = word_set(
     "om tot van vanaf rond tussen en na voor sinds uiterlijk at to from until till by before after since around "
     "between and um bis ab gegen seit"
 )

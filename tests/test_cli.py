@@ -117,6 +117,10 @@ def test_parse_table_is_readable() -> None:
         (lambda tmp: str(tmp / "missing.html"), "no such file"),
         (lambda tmp: _write(tmp / "x.bin", b"\x00\x01\x02\xff" * 100), "neither an HTML page nor"),
         (lambda tmp: "http://127.0.0.1:9/nothing-listens-here", "cannot fetch"),
+        (
+            lambda tmp: _write(tmp / "deep.html", b"<html><body>" + b"<div>x " * 30_000),
+            "nests its block elements",
+        ),
     ],
 )
 def test_parse_errors_are_one_line_and_exit_1(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]

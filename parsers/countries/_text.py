@@ -11,6 +11,8 @@ import re
 import unicodedata
 from functools import cache
 
+from parsers.words import word_set
+
 __all__ = ["detect_language", "fold_key", "fold_text", "word_set"]
 
 # Characters without a canonical decomposition that still have an obvious Latin base letter.
@@ -72,11 +74,6 @@ def fold_text(text: str) -> str:
 def fold_key(text: str) -> str:
     """Folded, space-collapsed form of a name, for dictionary keys (offsets do not matter here)."""
     return " ".join(fold_text(text).split())
-
-
-def word_set(words: str) -> frozenset[str]:
-    """The whitespace-separated words of `words`, as a set."""
-    return frozenset(words.split())
 
 
 _WORD = re.compile(r"[a-z]+")

@@ -42,7 +42,11 @@ threads, no signals, no partial result, and without a deadline no clock is read.
 in a worker thread (`asyncio.to_thread`, an executor) with the deadline taken when it submits the page,
 and reports a `ParseTimeout` as a problem of the source, like any other `ParseError`.
 
-Modules: `_bytes` (sniffing and decoding bodies), `_layout` (the page as one text), `_labels` (which time
+Depth: a page that nests its block elements more than 512 deep, past where browsers stop, or keeps more
+than 20 million open elements around its text nodes is refused with `parsers.errors.TooDeep` (`_depth`):
+lexbor's time grows with the square of the nesting, in C, where no deadline reaches.
+
+Modules: `_bytes` (sniffing and decoding bodies), `_depth` (how deep a page may nest), `_layout` (the page as one text), `_labels` (which time
 labels count), `_ties` (which label may belong to which dateline), `_slots` (what belongs to each
 dateline), `_titles` (which text names each item), `_items` (slots to items), `_selectors` (configured
 selectors), `_shared`.
@@ -60,6 +64,7 @@ from parsers.errors import NotHtmlError
 from parsers.identity import unique_by_uid
 from parsers.models import Item
 from parsers.pages._bytes import looks_like_html, parser_input, plain_text_page
+from parsers.pages._depth import check_block_depth
 from parsers.pages._items import text_items
 from parsers.pages._layout import STRIP
 from parsers.pages._selectors import Selectors, check_selectors, selector_items
@@ -94,7 +99,9 @@ def parse_wire_page(
     head = html[:65536]
     if not (b"<" in head if isinstance(head, bytes) else "<" in head):
         html = plain_text_page(html)  # text/plain: its line breaks are the only structure it has
-    tree = LexborHTMLParser(parser_input(html))
+    html = parser_input(html)
+    check_block_depth(html)
+    tree = LexborHTMLParser(html)
     tree.strip_tags(STRIP)
     clock.check("reading the page")
     now = now.astimezone(UTC)

@@ -17,19 +17,17 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborNode
 
 from parsers.deadline import NEVER, Deadline
+from parsers.pages._depth import PATH_BUDGET, too_deep
+from parsers.words import word_set
 
 __all__ = ["STRIP", "Layout", "common_depth", "layout", "spans_within"]
-
-
-def _word_set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
 
 
 STRIP = ["script", "style", "noscript", "template"]  # removed from the tree before anything reads it
 _SKIP = frozenset(
     {*STRIP, "head", "title", "svg", "math", "select", "option", "textarea", "iframe", "object"}
 )
-_BLOCKS = _word_set(
+_BLOCKS = word_set(
     "address article aside blockquote body dd details dialog div dl dt fieldset figcaption figure footer form "
     "h1 h2 h3 h4 h5 h6 header hgroup html li main nav ol p pre section summary table tbody td tfoot th thead tr ul"
 )
@@ -37,7 +35,7 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _SECTIONING = frozenset({"article", "section", "aside", "nav"})
 _WALLS = _SECTIONING | {"dialog", "form", "menu"}
 _PAGE_PARTS = frozenset({"header", "footer"})  # a wall only for the page, not inside an article or section
-_WALL_ROLES = _word_set(
+_WALL_ROLES = word_set(
     "navigation banner contentinfo complementary dialog alertdialog search region article feed menu menubar"
 )
 _BREAKS = frozenset({"br", "hr"})
@@ -130,6 +128,7 @@ def layout(root: LexborNode, deadline: Deadline = NEVER) -> Layout:
     last = ""
     previous: tuple[int, ...] = ()  # the open elements of the previous text node
     countdown = _NODES_PER_CHECK
+    kept = 0  # open elements kept in `run_paths` (see `_depth`)
 
     for node in root.traverse(include_text=True):
         countdown -= 1
@@ -191,6 +190,9 @@ def layout(root: LexborNode, deadline: Deadline = NEVER) -> Layout:
                         append(" ")
                         size += 1
             here = tuple(path)
+            kept += len(here)
+            if kept > PATH_BUDGET:
+                raise too_deep()
             first = size + 1 if chunk[0] == " " else size
             if line is None:
                 line = here

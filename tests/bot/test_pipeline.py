@@ -244,6 +244,18 @@ async def test_a_page_over_its_parse_budget_is_a_failed_poll_not_a_frozen_loop(t
     assert ticks > 1  # the loop ran other work while the page was being read
 
 
+async def test_a_page_nested_past_any_browsers_limit_is_a_failed_poll_at_once(rig: Rig) -> None:
+    """Lexbor would spend minutes in C on 100,000 nested divs, where no deadline reaches; the page is refused
+    before it reads it, as the source's problem, and the source's next good page is read as usual."""
+    rig.site.set_page(PATH, "<html><body>" + "<div>x " * 100_000 + "</body></html>")
+    report = await rig.poll()
+    assert report.status == "failed" and report.error is not None
+    assert "cannot read the page: the page nests its block elements more than 512 deep" in report.error
+
+    rig.site.set_page(PATH, wire_page(SEED))
+    assert (await rig.poll(baseline=False)).status == "ok"
+
+
 async def test_clock_labels_are_read_in_the_sources_time_zone(rig: Rig) -> None:
     rig.site.set_page(PATH, wire_page([("KYIV (ANP)", "Raketten treffen de hoofdstad.", "11:30"), *SEED]))
     for zone, expected in (("Europe/Amsterdam", 10), ("UTC", 11), ("America/New_York", 16)):
