@@ -146,7 +146,8 @@ class FetchSettings:
     parse_timeout: Annotated[
         float,
         Setting(
-            "Seconds reading one page may take (off the event loop); a page over it is a failed poll, reported.",
+            "Seconds reading one page or feed may take, in a thread of its own; a page over it (plus a second for a "
+            "library call that cannot be stopped) is a failed poll, reported, and Ctrl+C never waits for it.",
             gt=0,
             le=600,
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from parsers.countries import tag_item
+from parsers.deadline import NEVER, Deadline
 from parsers.errors import NotHtmlError, ParseError
 from parsers.feeds import looks_like_feed, parse_feed
 from parsers.models import Item
@@ -35,12 +36,18 @@ def extract_items(
             kind = "wire-page"
         else:
             raise NotHtmlError("the body is neither an HTML page nor an RSS, Atom or JSON feed")
+    clock = NEVER if deadline is None else Deadline(deadline)
     if kind == "feed":
-        items = parse_feed(body, now=now, base_url=base_url)
+        items = parse_feed(body, now=now, base_url=base_url)  # feedparser is one call: looked at after it
+        clock.check("reading the feed")
     elif kind == "wire-page":
         items = parse_wire_page(
             text, now=now, base_url=base_url, selectors=selectors, deadline=deadline, zone=zone
         )
     else:
         raise ParseError(f"unknown source kind {kind!r}")
-    return [tag_item(item) for item in items]
+    tagged = []
+    for item in items:
+        clock.tick("tagging countries")
+        tagged.append(tag_item(item))
+    return tagged

@@ -9,7 +9,6 @@ Nothing a site sends escapes as an exception: every failure is recorded on the s
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 import random
@@ -27,6 +26,7 @@ from bot.config import FetchSettings, SourceSettings
 from bot.extract import extract_items
 from bot.fetch import FetchError, HttpStatusError, fetch
 from bot.matching import MatchIndex
+from bot.reading import PageReader, ReadOverrun
 from bot.store import Store
 from parsers.errors import ParseError, ParseTimeout
 from parsers.models import Item
@@ -83,8 +83,10 @@ class Poller:
         rng: random.Random | None = None,
         index: MatchIndex | None = None,
         labels_at: datetime | None = None,
+        reader: PageReader | None = None,
     ) -> None:
         self.store = store
+        self.reader = reader or PageReader()
         # The moment relative time labels are read against, when not now (`poll --now`): the source's health
         # is still stamped with the clock, so it never looks days old after a poll a second ago.
         self.labels_at = labels_at
@@ -118,9 +120,9 @@ class Poller:
             await self.store.run(record_not_modified, source.name, now=now)
             return PollReport(source.name, "not-modified", at=now)
         budget = self.fetch_settings.parse_timeout
-        try:
-            items = await asyncio.to_thread(  # a big page never holds up the other sources, or Ctrl+C
-                extract_items,
+
+        def read(deadline: float) -> list[Item]:
+            return extract_items(
                 result.body,
                 result.text,
                 now=self.labels_at or now,
@@ -128,8 +130,14 @@ class Poller:
                 kind=source.kind,
                 selectors=_selectors(source),
                 zone=source.zone,
-                deadline=time.monotonic() + budget,
+                deadline=deadline,
             )
+
+        try:
+            # in a thread of its own: a big page never holds up the other sources, or Ctrl+C
+            items = await self.reader.read(source.name, budget, read)
+        except ReadOverrun as exc:
+            return await self._failed(source, str(exc))
         except ParseTimeout as exc:
             return await self._failed(
                 source, f"reading the page took more than {budget:g}s (stopped while {exc.stage})"

@@ -67,10 +67,12 @@ class PollScheduler:
         self._scheduler.start()
 
     async def stop(self, timeout: float = 15.0) -> None:
-        """Stop scheduling, let polls in flight finish (up to `timeout`), then shut the scheduler down."""
+        """Stop scheduling, let polls in flight finish (up to `timeout`), then shut the scheduler down. Polls still
+        reading their page stop at once: they have stored nothing, and the next start polls again."""
         if not self._scheduler.running:
             return
         self._scheduler.pause()
+        self.poller.reader.abandon()
         if self._inflight:
             await asyncio.wait(set(self._inflight), timeout=timeout)
         for task in self._inflight:
@@ -85,7 +87,12 @@ class PollScheduler:
         task = asyncio.ensure_future(self._poll(source))
         self._inflight.add(task)
         task.add_done_callback(self._inflight.discard)
-        await asyncio.shield(task)
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if not task.cancelled():
+                raise  # this job is being cancelled, not its poll
+            log.debug("poll of %s stopped while reading its page (shutting down)", source.name)
 
     async def _poll(self, source: SourceSettings) -> None:
         try:

@@ -15,6 +15,7 @@ from bot.config import FetchSettings, SourceSettings
 from bot.demo.site import LocalSite
 from bot.fetch import make_client
 from bot.pipeline import Poller, PollReport
+from bot.reading import PageReader
 from bot.store import Store
 from storage.items import load_items
 from storage.sources import upsert_source
@@ -242,6 +243,44 @@ async def test_a_page_over_its_parse_budget_is_a_failed_poll_not_a_frozen_loop(t
     assert report.status == "failed" and report.error is not None
     assert "reading the page took more than 0.001s" in report.error
     assert ticks > 1  # the loop ran other work while the page was being read
+
+
+async def test_a_feed_that_keeps_its_library_busy_is_given_up_at_its_budget(tmp_path: Path) -> None:
+    """feedparser reads a feed in one call, where no deadline reaches (this one takes it a second or more): the
+    poll stops waiting at the budget, and the source is not read again while that read still runs."""
+    nested = 40_000
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Nieuws</title><item><title>Kop</title>'
+        "<link>http://example.org/1</link><description>"
+        + "<b>" * nested
+        + "DEN HAAG (ANP) - Het kabinet is gevallen."
+        + "</b>" * nested
+        + "</description></item></channel></rss>"
+    )
+    reader = PageReader(grace=0.05)
+    async with LocalSite() as site, Store(tmp_path / "w.db") as store, make_client() as client:
+        site.set_page("/feed", feed, content_type="application/rss+xml")
+        source = SourceSettings(name="slow-feed", url=site.url("/feed"), kind="feed")
+        await store.run(upsert_source, source.name, source.url, source.kind)
+        poller = Poller(
+            store=store,
+            client=client,
+            clock=lambda: datetime(2026, 11, 27, 12, 0, tzinfo=UTC),
+            fetch_settings=FetchSettings(parse_timeout=0.05),
+            reader=reader,
+        )
+        first = await poller.poll(source)
+        still_reading = reader.busy(source.name)
+        second = await poller.poll(source)
+        for _ in range(600):  # let the abandoned read end before the next test
+            if not reader.busy(source.name):
+                break
+            await asyncio.sleep(0.05)
+    assert first.status == "failed" and first.error is not None
+    assert "reading the page took more than 0.05s (gave up waiting for it)" in first.error
+    assert still_reading
+    assert second.status == "failed" and second.error is not None
+    assert "still being read" in second.error
 
 
 async def test_a_page_nested_past_any_browsers_limit_is_a_failed_poll_at_once(rig: Rig) -> None:

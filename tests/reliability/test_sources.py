@@ -3,10 +3,16 @@ once, nothing is lost, and what was already seen is not alerted again."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import signal
+import time
 from pathlib import Path
 
+import pytest
+
 from bot.demo.site import LocalSite
+from tests.bot.run_support import start_run
 from tests.fakes.telegram import FakeTelegram
 from tests.reliability.support import (
     Child,
@@ -107,3 +113,45 @@ async def test_page_500s_timeouts_garbage_and_empty_bodies_then_recovery(tmp_pat
         assert metric(metrics, "wirewatch_polls_total", source=url, outcome="ok") >= 1, kind
         # The default log stays quiet about a single failure (the status line says it); never a traceback.
         assert sum(url in line for line in child.err) <= 1, child.stderr
+
+
+def _slow_feed(nested: int) -> str:
+    """An RSS feed whose one item holds `nested` nested tags: feedparser takes about 50 µs a tag, in one call."""
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Nieuws</title><item><title>Kop</title>'
+        "<link>http://example.org/1</link><description>"
+        + "<b>" * nested
+        + "DEN HAAG (ANP) - Het kabinet is gevallen."
+        + "</b>" * nested
+        + "</description></item></channel></rss>"
+    )
+
+
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
+async def test_ctrl_c_while_a_feed_is_being_read_stops_at_once(tmp_path: Path, signal_name: str) -> None:
+    """feedparser reads this feed for 20 s or more in one call, where no deadline reaches. Ctrl+C (or a service
+    manager's SIGTERM) in the middle stops wirewatch at once: the read's thread is not waited for."""
+    async with LocalSite() as site:
+        site.set_page("/feed", _slow_feed(400_000), content_type="application/rss+xml")
+        config = tmp_path / "config.toml"
+        config.write_text(
+            '[storage]\npath = "w.db"\n[fetch]\nparse_timeout = 60\n'
+            f'[[sources]]\nname = "slow-feed"\nurl = "{site.url("/feed")}"\nkind = "feed"\ninterval = 60\n',
+            encoding="utf-8",
+        )
+        child = Child(await start_run(config, {"NO_COLOR": "1"}))
+        try:
+            await site.wait_for_requests(1, path="/feed", timeout=20)
+            await asyncio.sleep(1)  # the body is in, and feedparser is at it
+            started = time.monotonic()
+            child.proc.send_signal(getattr(signal, signal_name))
+            code = await child.exited(timeout=10)
+            took = time.monotonic() - started
+        finally:
+            await child.ensure_gone()
+
+    assert code == 0, child.stderr
+    assert took < 5, f"took {took:.1f}s to stop"
+    assert child.stdout.rstrip().endswith("stopped")
+    assert "slow-feed" not in child.stdout  # no failure reported: the poll was stopped, not failed
+    child.assert_no_crash()
