@@ -33,7 +33,7 @@ from bot.status_printer import StatusPrinter, use_color
 from bot.store import Store
 from parsers.errors import ParseError
 from parsers.models import Item
-from storage.errors import StorageError
+from storage.errors import DatabaseUnavailable, StorageError
 from storage.models import ItemEvent
 from storage.outbox import prune_outbox
 from storage.prune import prune_items
@@ -181,7 +181,7 @@ async def _run(
     status: StatusPrinter,
 ) -> None:
     async with (
-        _opened(settings.storage.path) as store,
+        _opened(settings.storage.path, announce_health=True) as store,
         make_client(
             connect_timeout=settings.fetch.connect_timeout, read_timeout=settings.fetch.read_timeout
         ) as client,
@@ -268,9 +268,9 @@ async def _run(
 
 
 @contextlib.asynccontextmanager
-async def _opened(path: str) -> AsyncIterator[Store]:
+async def _opened(path: str, *, announce_health: bool = False) -> AsyncIterator[Store]:
     """The store, or an `AppError` naming the file and the problem (not a traceback)."""
-    store = Store(path)
+    store = Store(path, announce_health=announce_health)
     try:
         await store.__aenter__()
     except StorageError as exc:
@@ -370,6 +370,8 @@ async def _prune_periodically(store: Store, settings: Settings, clock: Callable[
                 log.info(
                     "pruned %d items and alerts older than %d days", removed, settings.storage.retention_days
                 )
+        except DatabaseUnavailable:  # the store has said so, once; the next round tries again
+            pass
         except Exception:
             log.exception("pruning old items failed")
         await asyncio.sleep(PRUNE_EVERY.total_seconds())

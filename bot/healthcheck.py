@@ -1,6 +1,6 @@
 """What `GET /healthz` and `GET /metrics` answer: wirewatch's health now, and its Prometheus metrics.
 
-`/healthz` is 200 `{"status": "ok", ...}` when the scheduler runs, the database answers and every chat platform
+`/healthz` is 200 `{"status": "ok", ...}` when the scheduler runs, the database answers (and its last write worked), and every chat platform
 that runs is connected; else 503 `{"status": "degraded", "problems": [...], ...}`, also when a source failed
 `[http] source_failures` polls in a row or an alert has waited longer than `[http] stale_after` seconds for a
 destination that can receive it.
@@ -66,6 +66,8 @@ class HealthCheck:
             database, states = f"no answer within {DB_TIMEOUT:g}s", []
         except Exception as exc:  # a database that fails is what this check is for
             database, states = f"{type(exc).__name__}: {exc}", []
+        if database == "ok" and self.store.health.problem is not None:
+            database = f"writes fail: {self.store.health.problem}"
         if database != "ok":
             problems.append(f"the database: {database}")
         for state in states:

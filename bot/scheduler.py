@@ -19,6 +19,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import SourceSettings
 from bot.pipeline import Poller, PollReport
+from storage.errors import DatabaseUnavailable
 
 __all__ = ["PollScheduler", "ReportHandler"]
 
@@ -97,6 +98,9 @@ class PollScheduler:
     async def _poll(self, source: SourceSettings) -> None:
         try:
             report = await self.poller.poll(source, baseline=self.baseline)
+        except DatabaseUnavailable as exc:  # the store has said so, once: the next interval tries again
+            log.debug("poll of %s not stored: %s", source.name, exc.reason)
+            return
         except Exception:
             log.exception("poll of %s crashed; it will be tried again on the next interval", source.name)
             return

@@ -3,7 +3,8 @@
 StorageError
 ├── CannotOpenDatabase       the file is missing its folder, unreadable, or not SQLite at all
 ├── SchemaTooNew             a newer wirewatch applied migrations this version does not know
-├── DatabaseBusy             another process held the write lock for longer than the busy timeout
+├── DatabaseUnavailable      the database cannot do its work now: disk full, read-only, I/O error, damaged
+│   └── DatabaseBusy         another process held the write lock for longer than the busy timeout
 ├── TransactionMisuse
 │   ├── NotInTransaction     a multi-row write was called outside `transaction(db)`
 │   └── NestedTransaction    `transaction(db)` was opened inside another one
@@ -14,11 +15,13 @@ StorageError
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 __all__ = [
     "CannotOpenDatabase",
     "DatabaseBusy",
+    "DatabaseUnavailable",
     "InvalidArgument",
     "NestedTransaction",
     "NotInTransaction",
@@ -27,6 +30,7 @@ __all__ = [
     "TransactionMisuse",
     "UnknownDestination",
     "UnknownSource",
+    "unavailable",
 ]
 
 
@@ -55,8 +59,51 @@ class SchemaTooNew(StorageError):
         )
 
 
-class DatabaseBusy(StorageError):
+class DatabaseUnavailable(StorageError):
+    """The database cannot do its work right now, through no fault of the call: the disk is full, another
+    process holds the lock past the busy timeout, the file is read-only, failing or damaged. `reason` says
+    which, in words for an operator. Nothing was written: the call can be made again later."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class DatabaseBusy(DatabaseUnavailable):
     """The write lock could not be taken before the busy timeout ran out."""
+
+
+# SQLite's primary result codes (`sqlite3.Error.sqlite_errorname` up to the first "_" after SQLITE_) that
+# are the database's state, not a bug of the statement, and what to tell the operator
+_UNAVAILABLE = {
+    "SQLITE_FULL": "the disk is full",
+    "SQLITE_BUSY": "locked by another process for longer than the busy timeout",
+    "SQLITE_LOCKED": "locked by another process for longer than the busy timeout",
+    "SQLITE_READONLY": "the database (or its folder) is read-only",
+    "SQLITE_IOERR": "the disk fails to read or write it (I/O error)",
+    "SQLITE_CORRUPT": "the database file is damaged",
+    "SQLITE_NOTADB": "the database file is damaged",
+    "SQLITE_CANTOPEN": "its file cannot be opened",
+}
+
+
+def unavailable(exc: BaseException) -> DatabaseUnavailable | None:
+    """`exc` as a `DatabaseUnavailable` when it is the database's state (disk full, locked, read-only,
+    failing), None when it is anything else (a bug in a statement, a constraint)."""
+    if isinstance(exc, DatabaseUnavailable):
+        return exc
+    if not isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError) or isinstance(
+        exc, sqlite3.IntegrityError | sqlite3.ProgrammingError | sqlite3.InterfaceError | sqlite3.DataError
+    ):
+        return None
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    primary = "_".join(name.split("_")[:2])
+    reason = _UNAVAILABLE.get(primary)
+    if reason is None:
+        return None
+    return (
+        DatabaseBusy(reason) if primary in ("SQLITE_BUSY", "SQLITE_LOCKED") else DatabaseUnavailable(reason)
+    )
 
 
 class TransactionMisuse(StorageError):

@@ -32,7 +32,7 @@ def transaction(db: Database) -> Iterator[Database]:
         db.conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
-            raise DatabaseBusy(f"cannot start a write: {exc}") from exc
+            raise DatabaseBusy("locked by another process for longer than the busy timeout") from exc
         raise
     try:
         yield db

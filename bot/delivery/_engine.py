@@ -25,6 +25,7 @@ from bot.delivery._settings import DeliverySettings
 from bot.delivery._stats import DeliveryStats
 from bot.delivery._worker import ERROR_PAUSE, Observer, PlatformWorker
 from bot.store import Store
+from storage.errors import DatabaseUnavailable
 from storage.outbox import recover_interrupted
 
 __all__ = ["DeliveryEngine"]
@@ -136,6 +137,8 @@ class DeliveryEngine:
                 refreshed = time.monotonic()
             try:
                 stats = await worker.deliver_due(refresh=refresh)
+            except DatabaseUnavailable:  # the store has said so, once
+                delay, failed = ERROR_PAUSE, True
             except Exception:
                 log.exception(
                     "delivery pass for %s failed; trying again in %.0fs", worker.platform, ERROR_PAUSE

@@ -51,7 +51,7 @@ from bot.delivery._storage import (
     read_queues,
 )
 from bot.store import Store
-from storage.errors import StorageError
+from storage.errors import DatabaseUnavailable, StorageError
 from storage.models import Destination, OutboxRow
 
 __all__ = ["CLAIM_AHEAD", "ERROR_PAUSE", "MAX_STEPS_PER_PASS", "OBSERVED", "Observer", "PlatformWorker"]
@@ -302,13 +302,15 @@ class PlatformWorker:
                 ),
                 if_cancelled=give_back,
             )
-        except Exception:  # e.g. the database stayed locked past the busy timeout: nothing was claimed
+        except Exception as exc:  # e.g. the database stayed locked past the busy timeout: nothing was claimed
             retry = now + timedelta(seconds=ERROR_PAUSE)
-            log.exception(
+            log.log(
+                logging.DEBUG if isinstance(exc, DatabaseUnavailable) else logging.ERROR,  # the store said it
                 "could not claim alerts for %d %s destination(s); trying again in %.0fs",
                 len(picks),
                 self.platform,
                 ERROR_PAUSE,
+                exc_info=not isinstance(exc, DatabaseUnavailable),
             )
             for destination, slot in picks:
                 self.limiter.cancel(slot)
