@@ -65,3 +65,13 @@ async def test_a_database_locked_past_the_busy_timeout_during_fan_out_delays_but
     assert_delivered(tg, chats, wanted, repeats=0, never=tags(BASE))
     assert outbox_states(db) == {"sent": len(chats) * len(wanted)}
     child.assert_no_crash()
+    # The database's state is told once each way, whichever writes met the lock (outcomes, claims, a poll).
+    told = [line.split(" bot.store: ", 1)[1] for line in child.err if " bot.store: " in line]
+    assert len(told) == 2, child.stderr
+    assert told[0].endswith(
+        ": locked by another process for longer than the busy timeout; wirewatch waits and "
+        "tries again, nothing is lost"
+    )
+    assert told[1].endswith(
+        ": writing works again (locked by another process for longer than the busy timeout before)"
+    )
