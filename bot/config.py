@@ -420,9 +420,9 @@ def load_settings(path: str | Path | None, environ: Mapping[str, str]) -> Settin
     except OSError as exc:
         raise ConfigError(f"cannot read config file {str(file)!r}: {exc.strerror}") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = tomllib.loads(raw.decode("utf-8-sig"))  # a byte order mark (Windows editors) is no error
     except UnicodeDecodeError:
-        raise ConfigError(f"{file}: not UTF-8 text") from None
+        raise ConfigError(f"{file}: not UTF-8 text (save it as UTF-8)") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{file}: invalid TOML: {exc}") from None
     return parse_settings(data, tokens=environ, path=str(file))

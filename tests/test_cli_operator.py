@@ -270,3 +270,18 @@ def test_check_config_catches_what_run_would_trip_over(tmp_path: Path, table: st
     config.write_text(table, encoding="utf-8")
     code, _, err = invoke("check-config", "--config", str(config))
     assert code == 1 and expected in err
+
+
+def test_check_config_reads_a_file_saved_by_a_windows_editor_and_names_a_wrong_encoding(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "config.toml"
+    text = '[storage]\r\npath = "w.db"\r\n\r\n[[sources]]\r\nname = "café"\r\nurl = "https://example.org/nieuws"\r\n'
+    config.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))  # UTF-8 with a byte order mark, CRLF line ends
+    code, out, err = invoke("check-config", "--config", str(config))
+    assert code == 0, err
+    assert "café" in out and "https://example.org/nieuws" in out
+
+    config.write_bytes(text.encode("cp1252"))
+    code, _, err = invoke("check-config", "--config", str(config))
+    assert code == 1 and "not UTF-8 text (save it as UTF-8)" in err and len(err.strip().splitlines()) == 1
