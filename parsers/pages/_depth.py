@@ -78,8 +78,8 @@ def check_block_depth(html: str | bytes) -> None:
             if open_count[name]:
                 pop_to(len(stack) - 1 - stack[::-1].index(name))
             continue
-        if name not in _BLOCKS and name not in _CELLS:
-            continue
+        if (name not in _BLOCKS and name not in _CELLS) or (name == "form" and open_count["form"]):
+            continue  # a form inside a form is dropped by the tree builder
         if name in _BLOCKS and stack and stack[-1] == "p":
             pop_to(len(stack) - 1)  # a block element closes an open paragraph
         if name in _HEADINGS and stack and stack[-1] in _HEADINGS:

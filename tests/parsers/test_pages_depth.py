@@ -73,6 +73,7 @@ def test_the_limit_is_that_of_browsers_and_a_page_just_within_it_reads() -> None
         "<!--" + "<div>" * MANY + "-->",
         "<div>" + "<br><img src=a.png><hr>" * MANY + "</div>",
         "<div>" + "<span>x</span>" * MANY + "</div>",
+        "<form><input name=q>" * MANY,  # a form inside a form is dropped
     ],
     ids=[
         "paragraphs",
@@ -87,6 +88,7 @@ def test_the_limit_is_that_of_browsers_and_a_page_just_within_it_reads() -> None
         "comment",
         "void elements",
         "inline elements",
+        "forms",
     ],
 )
 def test_sloppy_markup_with_many_tags_is_not_mistaken_for_deep_nesting(sloppy: str) -> None:
