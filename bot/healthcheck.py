@@ -49,6 +49,7 @@ class HealthCheck:
         self.clock = clock
         self._gauges = OutboxGauges()
         metrics.watch_outbox(lambda: self._gauges)
+        metrics.watch_database(lambda: store.health.problem is None)
 
     async def report(self) -> dict[str, Any]:
         """The health document; `status` is "ok" or "degraded", `problems` says why."""

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
@@ -84,6 +84,15 @@ class Metrics:
             buckets=_LATENCY_BUCKETS,
             registry=self.registry,
         )
+
+    def watch_database(self, writable: Callable[[], bool]) -> None:
+        """Report `wirewatch_database_writable` (1 or 0) from `writable()` at every scrape."""
+        gauge = Gauge(
+            "wirewatch_database_writable",
+            "1 while the database's writes work; 0 while they fail (disk full, locked, read-only, failing).",
+            registry=self.registry,
+        )
+        gauge.set_function(lambda: 1.0 if writable() else 0.0)
 
     def watch_outbox(self, read: Callable[[], OutboxGauges]) -> None:
         """Report the outbox gauges from `read()` at every scrape (it runs in the scraping thread or loop)."""

@@ -50,6 +50,12 @@ def _room(db: Database) -> None:
     db.execute("PRAGMA max_page_count = 1073741823")
 
 
+def _gauge(exposition: bytes, name: str) -> float:
+    """A gauge without labels, read from `/metrics` text."""
+    (value,) = [line.split()[1] for line in exposition.decode().splitlines() if line.startswith(f"{name} ")]
+    return float(value)
+
+
 async def _until(check: Callable[[], bool], what: str, timeout: float = 10) -> None:
     async with asyncio.timeout(timeout):
         while not check():
@@ -90,9 +96,11 @@ async def test_a_full_disk_is_one_line_a_degraded_health_and_loses_nothing(
             await site.wait_for_requests(polled + 3, path="/a")  # three more polls, that fail too
             reported_while_failing = len(reports) - failing
             degraded = await health.report()
+            writable_while_full = _gauge(health.metrics.text(), "wirewatch_database_writable")
             await store.run(_room)
             await _until(lambda: any(report.new for report in reports), "the poll after")
             healthy = await health.report()
+            writable_after = _gauge(health.metrics.text(), "wirewatch_database_writable")
         finally:
             await scheduler.stop()
 
@@ -105,6 +113,7 @@ async def test_a_full_disk_is_one_line_a_degraded_health_and_loses_nothing(
     assert degraded["database"] == "writes fail: the disk is full"
     assert "the database: writes fail: the disk is full" in degraded["problems"]
     assert healthy["database"] == "ok" and store.health.problem is None
+    assert (writable_while_full, writable_after) == (0.0, 1.0)
     said = [record for record in caplog.records if record.name == "bot.store"]
     assert [record.levelname for record in said] == ["ERROR", "WARNING"], [r.getMessage() for r in said]
     assert "the disk is full; wirewatch waits and tries again, nothing is lost" in said[0].getMessage()
