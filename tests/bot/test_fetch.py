@@ -39,18 +39,6 @@ MB = 1024 * 1024
 CAFE_UTF8_BYTES = b"caf\xc3\xa9"
 
 
-@pytest.fixture
-async def site() -> AsyncIterator[LocalSite]:
-    async with LocalSite() as running:
-        yield running
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(connect_timeout=2, read_timeout=2) as made:
-        yield made
-
-
 # -- conditional requests -----------------------------------------------------------------------------------
 
 

@@ -6,28 +6,15 @@ from __future__ import annotations
 import gzip
 import tracemalloc
 import zlib
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
 from bot.demo.site import LocalSite
-from bot.fetch import BadResponse, TooLarge, fetch, make_client
+from bot.fetch import BadResponse, TooLarge, fetch
 
 MB = 1024 * 1024
 PAGE = b"<html><body><p>DEN HAAG (ANP) - Het kabinet is gevallen.</p></body></html>" * 50
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[LocalSite]:
-    async with LocalSite() as running:
-        yield running
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(connect_timeout=2, read_timeout=2) as made:
-        yield made
 
 
 def _raw_deflate(data: bytes) -> bytes:

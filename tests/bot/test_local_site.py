@@ -16,12 +16,6 @@ STAMP = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture
-async def site() -> AsyncIterator[LocalSite]:
-    async with LocalSite() as running:
-        yield running
-
-
-@pytest.fixture
 async def http() -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(timeout=2, follow_redirects=False) as client:
         yield client

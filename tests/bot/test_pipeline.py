@@ -19,7 +19,7 @@ from bot.reading import PageReader
 from bot.store import Store
 from storage.items import load_items
 from storage.sources import upsert_source
-from tests.wirepage import KYIV, OTTAWA, SEED, TOKIO, wire_page
+from tests.wirepage import KYIV, OTTAWA, SEED, TOKIO, slow_feed, wire_page
 
 PATH = "/nieuws/buitenland"
 
@@ -248,15 +248,7 @@ async def test_a_page_over_its_parse_budget_is_a_failed_poll_not_a_frozen_loop(t
 async def test_a_feed_that_keeps_its_library_busy_is_given_up_at_its_budget(tmp_path: Path) -> None:
     """feedparser reads a feed in one call, where no deadline reaches (this one takes it a second or more): the
     poll stops waiting at the budget, and the source is not read again while that read still runs."""
-    nested = 40_000
-    feed = (
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>Nieuws</title><item><title>Kop</title>'
-        "<link>http://example.org/1</link><description>"
-        + "<b>" * nested
-        + "DEN HAAG (ANP) - Het kabinet is gevallen."
-        + "</b>" * nested
-        + "</description></item></channel></rss>"
-    )
+    feed = slow_feed(40_000)
     reader = PageReader(grace=0.05)
     async with LocalSite() as site, Store(tmp_path / "w.db") as store, make_client() as client:
         site.set_page("/feed", feed, content_type="application/rss+xml")

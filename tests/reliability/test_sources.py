@@ -29,6 +29,7 @@ from tests.reliability.support import (
     wait_delivered,
     write_config,
 )
+from tests.wirepage import slow_feed
 
 # Raw bytes: not HTTP at all when written to the socket, and not a page when served as one.
 GARBAGE = bytes(range(256)) * 16
@@ -115,24 +116,12 @@ async def test_page_500s_timeouts_garbage_and_empty_bodies_then_recovery(tmp_pat
         assert sum(url in line for line in child.err) <= 1, child.stderr
 
 
-def _slow_feed(nested: int) -> str:
-    """An RSS feed whose one item holds `nested` nested tags: feedparser takes about 50 µs a tag, in one call."""
-    return (
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>Nieuws</title><item><title>Kop</title>'
-        "<link>http://example.org/1</link><description>"
-        + "<b>" * nested
-        + "DEN HAAG (ANP) - Het kabinet is gevallen."
-        + "</b>" * nested
-        + "</description></item></channel></rss>"
-    )
-
-
 @pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
 async def test_ctrl_c_while_a_feed_is_being_read_stops_at_once(tmp_path: Path, signal_name: str) -> None:
     """feedparser reads this feed for 20 s or more in one call, where no deadline reaches. Ctrl+C (or a service
     manager's SIGTERM) in the middle stops wirewatch at once: the read's thread is not waited for."""
     async with LocalSite() as site:
-        site.set_page("/feed", _slow_feed(400_000), content_type="application/rss+xml")
+        site.set_page("/feed", slow_feed(400_000), content_type="application/rss+xml")
         config = tmp_path / "config.toml"
         config.write_text(
             '[storage]\npath = "w.db"\n[fetch]\nparse_timeout = 60\n'
