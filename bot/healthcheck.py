@@ -1,9 +1,9 @@
 """What `GET /healthz` and `GET /metrics` answer: wirewatch's health now, and its Prometheus metrics.
 
-`/healthz` is 200 `{"status": "ok", ...}` when the scheduler runs, the database answers (and its last write worked), and every chat platform
-that runs is connected; else 503 `{"status": "degraded", "problems": [...], ...}`, also when a source failed
-`[http] source_failures` polls in a row or an alert has waited longer than `[http] stale_after` seconds for a
-destination that can receive it.
+`/healthz` is 200 `{"status": "ok", ...}` when the scheduler runs, the database answers (and its last write
+worked), and every chat platform that runs is connected; else 503 `{"status": "degraded", "problems": [...],
+...}`, also when a source failed `[http] source_failures` polls in a row or an alert has waited longer than
+`[http] stale_after` seconds for a destination that can receive it.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ the order they were made, which also serialises all writes.
 When the database cannot do its work (the disk is full, another process holds the lock past the busy timeout,
 the file is read-only or failing), the call raises `storage.errors.DatabaseUnavailable` and `Store.health`
 says so (with `announce_health`, as `wirewatch run` opens it: one log line when it starts, one when a write
-works again, never a traceback). Every caller simply
-tries again later: nothing was written, so nothing is lost.
+works again, never a traceback). Every caller simply tries again later: nothing was written, so nothing is
+lost.
 """
 
 from __future__ import annotations

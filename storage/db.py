@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from storage.errors import CannotOpenDatabase
+from storage.errors import CannotOpenDatabase, unavailable
 from storage.migrations import apply_migrations
 from storage.transactions import require_transaction, transaction, write_scope
 
@@ -77,12 +77,8 @@ def _check_place(path: Path) -> None:
 
 
 def _why(exc: sqlite3.OperationalError) -> str:
-    text = str(exc)
-    if "locked" in text or "busy" in text:
-        return f"the database is locked by another process (waited {BUSY_TIMEOUT_SECONDS:g}s)"
-    if "readonly" in text or "read-only" in text:
-        return "the database (or its folder) is read-only"
-    return text
+    problem = unavailable(exc)
+    return str(exc) if problem is None else problem.reason
 
 
 def set_busy_timeout(db: Database, seconds: float) -> None:

@@ -92,7 +92,7 @@ def unavailable(exc: BaseException) -> DatabaseUnavailable | None:
     failing), None when it is anything else (a bug in a statement, a constraint)."""
     if isinstance(exc, DatabaseUnavailable):
         return exc
-    if not isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError) or isinstance(
+    if not isinstance(exc, sqlite3.DatabaseError) or isinstance(
         exc, sqlite3.IntegrityError | sqlite3.ProgrammingError | sqlite3.InterfaceError | sqlite3.DataError
     ):
         return None

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 from sqlite_utils import Database
 
-from storage.errors import DatabaseBusy, NestedTransaction, NotInTransaction
+from storage.errors import NestedTransaction, NotInTransaction, unavailable
 
 __all__ = ["require_transaction", "transaction", "write_scope"]
 
@@ -31,9 +31,10 @@ def transaction(db: Database) -> Iterator[Database]:
     try:
         db.conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise DatabaseBusy("locked by another process for longer than the busy timeout") from exc
-        raise
+        problem = unavailable(exc)
+        if problem is None:
+            raise
+        raise problem from exc
     try:
         yield db
     except BaseException:

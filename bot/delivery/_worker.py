@@ -304,14 +304,13 @@ class PlatformWorker:
             )
         except Exception as exc:  # e.g. the database stayed locked past the busy timeout: nothing was claimed
             retry = now + timedelta(seconds=ERROR_PAUSE)
-            log.log(
-                logging.DEBUG if isinstance(exc, DatabaseUnavailable) else logging.ERROR,  # the store said it
-                "could not claim alerts for %d %s destination(s); trying again in %.0fs",
-                len(picks),
-                self.platform,
-                ERROR_PAUSE,
-                exc_info=not isinstance(exc, DatabaseUnavailable),
-            )
+            if not isinstance(exc, DatabaseUnavailable):  # that one the store has told, once
+                log.exception(
+                    "could not claim alerts for %d %s destination(s); trying again in %.0fs",
+                    len(picks),
+                    self.platform,
+                    ERROR_PAUSE,
+                )
             for destination, slot in picks:
                 self.limiter.cancel(slot)
                 del self._busy[destination.id]
