@@ -45,10 +45,9 @@ class PageReader:
     async def read(self, key: str, budget: float, work: Callable[[float], T]) -> T:
         """`work(deadline)` in a daemon thread (`deadline`: a `time.monotonic()` reading `budget` seconds away);
         what it returns or raises, or `ReadOverrun` once `budget + grace` seconds have passed."""
-        running = self._reads.get(key)
-        if running is not None and not running[0].is_set():
+        if self.busy(key):
             raise ReadOverrun(
-                f"the page fetched {time.monotonic() - running[1]:.0f}s ago is still being read, past the "
+                f"the page fetched {time.monotonic() - self._reads[key][1]:.0f}s ago is still being read, past the "
                 f"{budget:g}s budget; it is not read again until that ends"
             )
         loop = asyncio.get_running_loop()

@@ -37,19 +37,19 @@ the tree, between stages, and inside every loop (every 1,024 nodes, every 256 da
 labels, titles or items: `parsers.deadline`). Only single steps in C run to their end: lexbor building the
 tree (a few milliseconds per megabyte), one scan of the page's text for a word, the spaces of 256 K
 characters of one text node. So a parse stops within a few milliseconds of its deadline, a few tens of
-milliseconds on a page of megabytes. Nothing else changes: no
-threads, no signals, no partial result, and without a deadline no clock is read. The caller runs the parse
-in a worker thread (`asyncio.to_thread`, an executor) with the deadline taken when it submits the page,
-and reports a `ParseTimeout` as a problem of the source, like any other `ParseError`.
+milliseconds on a page of megabytes. Nothing else changes: no threads, no signals, no partial result, and
+without a deadline no clock is read. The caller runs the parse in a thread of its own with the deadline taken
+when it submits the page, stops waiting for it a little past the deadline, and reports a `ParseTimeout` as
+a problem of the source, like any other `ParseError`.
 
 Depth: a page that nests its block elements more than 512 deep, past where browsers stop, or keeps more
 than 20 million open elements around its text nodes is refused with `parsers.errors.TooDeep` (`_depth`):
 lexbor's time grows with the square of the nesting, in C, where no deadline reaches.
 
-Modules: `_bytes` (sniffing and decoding bodies), `_depth` (how deep a page may nest), `_layout` (the page as one text), `_labels` (which time
-labels count), `_ties` (which label may belong to which dateline), `_slots` (what belongs to each
-dateline), `_titles` (which text names each item), `_items` (slots to items), `_selectors` (configured
-selectors), `_shared`.
+Modules: `_bytes` (sniffing and decoding bodies), `_depth` (how deep a page may nest), `_layout` (the page
+as one text), `_labels` (which time labels count), `_ties` (which label may belong to which dateline),
+`_slots` (what belongs to each dateline), `_titles` (which text names each item), `_items` (slots to items),
+`_selectors` (configured selectors), `_shared`.
 """
 
 from __future__ import annotations
